@@ -1,0 +1,213 @@
+"""Checking derivations: every step of every chain, plus the claim, each under a time budget.
+
+`check_relation` decides one relation (cheap symbolic forms, then random instances, then the
+slow symbolic route if allowed). `check_derivations` turns derivations into results.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from . import __version__
+from .budget import Budget, TimedOut, WorkerCrashed, register
+from .checkers import numeric, symbolic
+from .errors import EngineError
+from .model import Claim, Derivation, Relation, Step, Verdict
+from .ops import Expectation
+from .results import DerivationResult, Outcome, RunResult, StepResult
+
+DEFAULT_SEED = 20261125
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    seed: int = DEFAULT_SEED
+    timeout: float = 10.0            # seconds per step
+    prove: bool = False              # also try `simplify` on numerically verified steps
+    numeric: numeric.Settings = field(default_factory=numeric.Settings)
+
+
+def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
+                   settings: CheckSettings = CheckSettings()) -> Outcome:
+    """One verdict for `lhs relation rhs` under the scope's assumptions."""
+    if relation != Relation.EQ:
+        return Outcome(Verdict.UNKNOWN, "none",
+                       f"no checker for the relation {relation.value} yet; not checked")
+    if _has_expectation(lhs) or _has_expectation(rhs):
+        return Outcome(Verdict.UNKNOWN, "none",
+                       "the step takes expectations E[.]; the probability checker that decides "
+                       "such steps does not exist yet, so it is not checked")
+    definitions = scope.definitions()
+    outcome = symbolic.prove_equal(lhs, rhs, definitions)
+    if outcome is not None:
+        return outcome
+    evidence = numeric.test_equal(lhs, rhs, scope, rng, settings.numeric)
+    if evidence.verdict in (Verdict.VERIFIED, Verdict.UNKNOWN) and (
+            settings.prove or evidence.verdict == Verdict.UNKNOWN):
+        proof = symbolic.prove_equal(lhs, rhs, definitions, full=True)
+        if proof is not None:
+            return proof
+    return evidence
+
+
+def _has_expectation(expr) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(Expectation)
+
+
+def step_rng(seed: int, derivation_id: str, index: int) -> np.random.Generator:
+    """An RNG that depends on the seed, the derivation and the step only (not on hash seeds,
+    run order or which other derivations are checked)."""
+    digest = hashlib.sha256(f"{seed}:{derivation_id}:{index}".encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+# -- planning: what to check in a derivation --------------------------------------------
+
+@dataclass
+class _Entry:
+    index: int
+    kind: str
+    chain: str
+    relation: Relation
+    lhs: object
+    rhs: object
+    why: str
+    expected: Verdict | None
+    note: str
+    work: object = None       # handle of the registered work
+
+
+def plan(derivation: Derivation) -> list[_Entry]:
+    """The entries (steps and claim checks) of a derivation, numbered from 1."""
+    entries: list[_Entry] = []
+    chain = list(derivation.chain)
+    start = None if chain and isinstance(chain[0], Step) else chain.pop(0) if chain else None
+    _plan_chain(derivation, chain, start, "source", entries)
+    return entries
+
+
+def _plan_chain(derivation, steps, start, label, entries) -> None:
+    previous = start
+    first = start
+    for step in steps:
+        if not isinstance(step, Step):
+            raise EngineError(f"the chain holds {type(step).__name__} {step!r} where a step "
+                              "(eq(...), step(...), fact(...)) is expected",
+                              derivation=derivation.id)
+        lhs = step.lhs if step.lhs is not None else previous
+        if lhs is None:
+            raise EngineError("the chain's first step has nothing to start from: begin the "
+                              "chain with an expression or use fact(lhs, relation, rhs)",
+                              derivation=derivation.id, step=len(entries) + 1)
+        index = len(entries) + 1
+        entries.append(_Entry(index, "step", label, step.relation, lhs, step.expr, step.why,
+                              step.expect, step.note))
+        if step.correction:
+            _plan_chain(derivation, list(step.correction), lhs, f"correction of step {index}",
+                        entries)
+        previous = step.expr
+    if derivation.claim is not None and first is not None and previous is not None:
+        claim: Claim = derivation.claim
+        relation = _composed(steps, claim, derivation)
+        expected = claim.expect if label == "source" else None
+        note = claim.note if label == "source" else ""
+        entries.append(_Entry(len(entries) + 1, "claim", label, relation,
+                              (first, previous), (claim.lhs, claim.rhs),
+                              "the chain starts at the claim's left side and ends at its right side",
+                              expected, note))
+
+
+def _composed(steps, claim, derivation) -> Relation:
+    relations = {s.relation for s in steps} - {Relation.EQ}
+    if not relations:
+        return Relation.EQ
+    if relations == {claim.relation}:
+        return claim.relation
+    return Relation(sorted(r.value for r in relations)[0])
+
+
+def _claim_outcome(relation, ends, claim_sides, scope, rng, settings) -> Outcome:
+    (first, last), (claim_lhs, claim_rhs) = ends, claim_sides
+    start = check_relation(Relation.EQ, first, claim_lhs, scope, rng, settings)
+    end = check_relation(relation, last, claim_rhs, scope, rng, settings)
+    order = [Verdict.ERROR, Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVED]
+    worst = min((start, end), key=lambda o: order.index(o.verdict))
+    detail = (f"start: {start.verdict.value} ({start.method}); "
+              f"end: {end.verdict.value} ({end.method})")
+    if worst.detail:
+        detail += f"; {'start' if worst is start else 'end'}: {worst.detail}"
+    return Outcome(worst.verdict, worst.method, detail, worst.counterexample)
+
+
+# -- running ----------------------------------------------------------------------------
+
+def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
+                      load_errors=()) -> RunResult:
+    """Check every derivation; one broken derivation never stops the others."""
+    planned = []
+    for derivation in derivations:
+        try:
+            entries = plan(derivation)
+        except EngineError as exc:
+            exc.file = exc.file or derivation.file
+            planned.append((derivation, exc))
+            continue
+        for entry in entries:
+            entry.work = register(_work(derivation, entry, settings))
+        planned.append((derivation, entries))
+    results = []
+    with Budget(settings.timeout) as budget:
+        for derivation, entries in planned:
+            results.append(_run(derivation, entries, budget))
+    return RunResult(__version__, settings.seed, tuple(results), tuple(load_errors))
+
+
+def _work(derivation, entry, settings):
+    def work() -> Outcome:
+        rng = step_rng(settings.seed, derivation.id, entry.index)
+        if entry.kind == "claim":
+            return _claim_outcome(entry.relation, entry.lhs, entry.rhs, derivation.scope, rng,
+                                  settings)
+        return check_relation(entry.relation, entry.lhs, entry.rhs, derivation.scope, rng,
+                              settings)
+    return work
+
+
+def _run(derivation, entries, budget) -> DerivationResult:
+    if isinstance(entries, EngineError):
+        broken = StepResult(0, "step", "source", "", "", "", "", Verdict.ERROR, "none", None,
+                            entries.one_line(), None, 0.0)
+        return DerivationResult(derivation.id, derivation.title, derivation.source.document,
+                                derivation.source.where, derivation.file, (broken,))
+    steps = []
+    for entry in entries:
+        began = time.perf_counter()
+        try:
+            outcome = budget.call(entry.work)
+        except TimedOut as exc:
+            outcome = Outcome(Verdict.UNKNOWN, "timeout", str(exc))
+        except (WorkerCrashed, RuntimeError) as exc:
+            outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {exc}")
+        steps.append(_result(entry, outcome, time.perf_counter() - began))
+    return DerivationResult(derivation.id, derivation.title, derivation.source.document,
+                            derivation.source.where, derivation.file, tuple(steps))
+
+
+def _result(entry: _Entry, outcome: Outcome, seconds: float) -> StepResult:
+    if entry.kind == "claim":
+        lhs, rhs = (_latex(side) for side in entry.rhs)
+    else:
+        lhs, rhs = _latex(entry.lhs), _latex(entry.rhs)
+    return StepResult(entry.index, entry.kind, entry.chain,
+                      "claim" if entry.kind == "claim" else entry.relation.value,
+                      lhs, rhs, entry.why, outcome.verdict, outcome.method, entry.expected,
+                      outcome.detail, outcome.counterexample, round(seconds, 4), entry.note)
+
+
+def _latex(expr) -> str:
+    from .render.latex import to_latex
+    return to_latex(expr)

@@ -1,0 +1,128 @@
+"""Symbolic evidence: SymPy shows lhs - rhs is zero (cheap canonical forms first).
+
+Returns `proved` or, for two different constants, `refuted`; otherwise None (undecided).
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..model import Verdict
+from ..results import Outcome
+
+# Cheap canonical forms, tried in order before anything expensive.
+_SCALAR_FORMS = (
+    ("expand", sp.expand),
+    ("cancel", sp.cancel),
+    ("together", lambda e: sp.cancel(sp.together(e))),
+    ("powsimp", lambda e: sp.expand(sp.powsimp(e, force=False))),
+    ("doit+expand", lambda e: sp.expand(e.doit())),
+)
+
+
+def prove_equal(lhs, rhs, definitions: dict, *, full: bool = False) -> Outcome | None:
+    """`proved` when SymPy reduces lhs - rhs to zero, with the form that did it.
+
+    Constants that differ are refuted outright. `definitions` ({symbol: expr}) are
+    substituted when the plain forms fail; `full` also tries `simplify` (slow)."""
+    if isinstance(lhs, sp.Tuple) or isinstance(rhs, sp.Tuple):
+        return _prove_tuple(lhs, rhs, definitions, full=full)
+    if lhs == rhs:
+        return Outcome(Verdict.PROVED, "identical")
+    if _is_matrix(lhs) or _is_matrix(rhs):
+        return _prove_matrix(lhs, rhs, definitions, full=full)
+    diff = sp.sympify(lhs) - sp.sympify(rhs)
+    if diff.is_Number:
+        return _constants(lhs, rhs, diff)
+    outcome = _try_forms(diff, _SCALAR_FORMS)
+    if outcome is None and definitions:
+        expanded = _substitute(diff, definitions)
+        if expanded != diff:
+            outcome = _try_forms(expanded, _SCALAR_FORMS, suffix=" (definitions substituted)")
+    if outcome is None and full:
+        if sp.simplify(diff.doit()) == 0:
+            return Outcome(Verdict.PROVED, "simplify")
+    return outcome
+
+
+def _constants(lhs, rhs, diff) -> Outcome:
+    if diff == 0:
+        return Outcome(Verdict.PROVED, "arithmetic")
+    return Outcome(Verdict.REFUTED, "arithmetic",
+                   f"both sides are constants: {sp.sympify(lhs)} != {sp.sympify(rhs)}",
+                   {"values": {}, "lhs": _number(lhs), "rhs": _number(rhs), "exact": True})
+
+
+def _number(value):
+    value = sp.sympify(value)
+    if value.is_Integer:
+        return int(value)
+    return str(value) if value.is_Rational else float(value)
+
+
+def _try_forms(diff, forms, suffix: str = "") -> Outcome | None:
+    for name, form in forms:
+        try:
+            if form(diff) == 0:
+                return Outcome(Verdict.PROVED, name + suffix)
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            continue
+    return None
+
+
+def _is_matrix(expr) -> bool:
+    return bool(getattr(expr, "is_Matrix", False))
+
+
+def _prove_matrix(lhs, rhs, definitions, *, full) -> Outcome | None:
+    if not (_is_matrix(lhs) and _is_matrix(rhs)):
+        return None       # a scalar beside a matrix: the numeric checker reports the shapes
+    if lhs.shape != rhs.shape:
+        return None
+    diff = lhs - rhs
+    forms = (("doit", lambda e: e.doit()), ("expand", lambda e: e.doit().expand()))
+    for candidate, suffix in ((diff, ""), (_substitute(diff, definitions), " (definitions substituted)")):
+        for name, form in forms:
+            try:
+                if _is_zero_matrix(form(candidate)):
+                    return Outcome(Verdict.PROVED, name + suffix)
+            except (TypeError, ValueError, NotImplementedError, AttributeError):
+                continue
+        if not definitions:
+            break
+    if full:
+        try:
+            if _is_zero_matrix(sp.simplify(diff.doit())):
+                return Outcome(Verdict.PROVED, "simplify")
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            pass
+    return None
+
+
+def _is_zero_matrix(expr) -> bool:
+    if isinstance(expr, sp.ZeroMatrix) or expr == 0:
+        return True
+    return isinstance(expr, sp.MatrixBase) and expr.is_zero_matrix is True
+
+
+def _prove_tuple(lhs, rhs, definitions, *, full) -> Outcome | None:
+    if not (isinstance(lhs, sp.Tuple) and isinstance(rhs, sp.Tuple)) or len(lhs) != len(rhs):
+        return None
+    methods = []
+    for left, right in zip(lhs, rhs):
+        outcome = prove_equal(left, right, definitions, full=full)
+        if outcome is None:
+            return None
+        if outcome.verdict == Verdict.REFUTED:
+            return outcome
+        methods.append(outcome.method)
+    return Outcome(Verdict.PROVED, "/".join(dict.fromkeys(methods)) + " (each entry)")
+
+
+def _substitute(expr, definitions: dict):
+    """expr with every defined symbol replaced by its definition, repeatedly."""
+    for _ in range(len(definitions) + 1):
+        replaced = expr.xreplace(definitions)
+        if replaced == expr:
+            return expr
+        expr = replaced
+    return expr

@@ -1,0 +1,180 @@
+"""`python -m engine`: list, check and equal. Errors a user causes are one line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import enum
+import sys
+from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0                # every verdict is the expected one
+    CHECK_FAILED = 1      # some verdict differs from what the derivation expects
+    USAGE_ERROR = 2       # bad arguments, unknown target, broken derivation module
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m engine",
+        description="Machine-check derivations: every step proved, verified or refuted.",
+        epilog="Exit status: 0 every verdict as expected, 1 some verdict unexpected, "
+               "2 usage or input error.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list the derivations")
+    _add_path(listing)
+
+    check = commands.add_parser("check", help="check derivations: TARGET is an id "
+                                "(technion-hw2/q1), a source (technion-hw2), a short name (q1) or all")
+    check.add_argument("targets", nargs="+", metavar="TARGET")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    _add_path(check)
+    _add_checking(check)
+
+    equal = commands.add_parser("equal", help="check one identity LHS = RHS typed here")
+    equal.add_argument("lhs")
+    equal.add_argument("rhs")
+    equal.add_argument("--where", default="", metavar="DECLS",
+                       help='declarations, e.g. "A: matrix(n, m); mu: positive"')
+    equal.add_argument("--format", choices=("text", "json"), default="text")
+    _add_checking(equal)
+    return parser
+
+
+def _add_path(parser) -> None:
+    parser.add_argument("--path", type=Path, default=None, metavar="DIR",
+                        help="folder of derivation modules (default: the bundled derivations/)")
+
+
+def _add_checking(parser) -> None:
+    from_check = "default %(default)s"
+    parser.add_argument("--seed", type=int, default=20261125, help=f"random seed ({from_check})")
+    parser.add_argument("--timeout", type=float, default=10.0,
+                        help=f"seconds per step before it is unknown ({from_check})")
+    parser.add_argument("--trials", type=int, default=8,
+                        help=f"random instances per numeric check ({from_check})")
+    parser.add_argument("--prove", action="store_true",
+                        help="also try SymPy's simplify on numerically verified steps (slower)")
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:          # argparse already printed its message
+        return ExitCode.OK if exc.code == 0 else ExitCode.USAGE_ERROR
+    from .errors import EngineError
+    try:
+        return {"list": _list, "check": _check, "equal": _equal}[args.command](args)
+    except EngineError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+
+
+def _settings(args):
+    from .check import CheckSettings
+    from .checkers.numeric import Settings
+    if args.trials < 1 or args.timeout <= 0:
+        from .errors import EngineError
+        raise EngineError("--trials must be at least 1 and --timeout positive")
+    return CheckSettings(seed=args.seed, timeout=args.timeout, prove=args.prove,
+                         numeric=Settings(trials=args.trials))
+
+
+def _collect(args):
+    from .registry import BUNDLED, collect
+    collection = collect(args.path or BUNDLED)
+    return collection
+
+
+def _list(args) -> int:
+    from .check import plan
+    collection = _collect(args)
+    rows = []
+    for d in collection.derivations:
+        try:
+            count = str(sum(1 for e in plan(d) if e.kind == "step"))
+        except Exception:
+            count = "?"
+        rows.append((d.id, d.title, f"{d.source.document} {d.source.where}", count))
+    width = max((len(r[0]) for r in rows), default=2)
+    print(f"{'id':<{width}}  steps  title  [source]")
+    for ident, title, source, count in rows:
+        print(f"{ident:<{width}}  {count:>5}  {title}  [{source}]")
+    for error in collection.errors:
+        print(f"error: {error}", file=sys.stderr)
+    return ExitCode.USAGE_ERROR if collection.errors else ExitCode.OK
+
+
+def _check(args) -> int:
+    from .check import check_derivations
+    from .registry import select
+    from .render import json_report, terminal
+    settings = _settings(args)
+    collection = _collect(args)
+    chosen, notes = select(collection.derivations, args.targets)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    run = check_derivations(chosen, settings, collection.errors)
+    print(json_report.render(run) if args.format == "json" else terminal.render(run))
+    if collection.errors:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
+
+
+def _equal(args) -> int:
+    import json
+
+    from .budget import Budget, TimedOut, register
+    from .check import check_relation, step_rng
+    from .expressions import parse_declarations, parse_expression
+    from .model import Relation, Verdict
+    from .render.latex import to_latex, to_text
+    from .render.terminal import counterexample_lines
+    from .results import Outcome
+    from .scope import Scope
+
+    settings = _settings(args)
+    scope = Scope()
+    parse_declarations(args.where, scope)
+    declared = set(scope.declarations)
+    lhs = parse_expression(args.lhs, scope)
+    rhs = parse_expression(args.rhs, scope)
+    assumed = [name for name in scope.declarations if name not in declared]
+    handle = register(lambda: check_relation(Relation.EQ, lhs, rhs, scope,
+                                             step_rng(settings.seed, "equal", 1), settings))
+    with Budget(settings.timeout) as budget:
+        try:
+            outcome = budget.call(handle)
+        except TimedOut as exc:
+            outcome = Outcome(Verdict.UNKNOWN, "timeout", str(exc))
+        except RuntimeError as exc:
+            outcome = Outcome(Verdict.ERROR, "none", str(exc))
+    if args.format == "json":
+        print(json.dumps({"lhs": to_latex(lhs), "rhs": to_latex(rhs), "seed": settings.seed,
+                          "assumed_real": assumed, "verdict": outcome.verdict.value,
+                          "method": outcome.method, "detail": outcome.detail,
+                          "counterexample": outcome.counterexample}, indent=2))
+    else:
+        print(f"{to_text(to_latex(lhs))}  =  {to_text(to_latex(rhs))}")
+        if assumed:
+            print(f"assumed real scalars: {', '.join(assumed)}")
+        print(f"{outcome.verdict.value}  ({outcome.method})" +
+              (f": {outcome.detail}" if outcome.detail else ""))
+        if outcome.counterexample:
+            for line in counterexample_lines(outcome.counterexample):
+                print("  " + line)
+            print(f"  reproduce: python -m engine equal {_quote(args.lhs)} {_quote(args.rhs)}"
+                  + (f" --where {_quote(args.where)}" if args.where else "")
+                  + f" --seed {settings.seed}")
+    if outcome.verdict == Verdict.ERROR:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK if outcome.verdict.holds else ExitCode.CHECK_FAILED
+
+
+def _quote(text: str) -> str:
+    import shlex
+    return shlex.quote(text)

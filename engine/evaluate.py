@@ -1,0 +1,334 @@
+"""Numeric evaluation of SymPy expressions (scalars, matrix expressions, sums) with NumPy.
+
+`evaluate(expr, values)` walks the expression tree and computes it at one instance. It raises
+`DomainError` when the instance is outside the expression's domain (singular matrix, log of a
+negative number, overflow), `NotEvaluable` for constructs it has no numeric meaning for
+(E[.], unknown functions), and `ShapeError` for products and sums of mismatched shapes.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from . import ops
+from .errors import NotEvaluable
+from .sampling import DomainError, first_index_key
+
+
+class ShapeError(Exception):
+    """Operands of incompatible shapes."""
+
+
+_UNARY = {
+    sp.exp: np.exp, sp.log: np.log, sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan,
+    sp.sinh: np.sinh, sp.cosh: np.cosh, sp.tanh: np.tanh, sp.atan: np.arctan,
+    sp.asin: np.arcsin, sp.acos: np.arccos, sp.Abs: np.abs, sp.sign: np.sign,
+    sp.floor: np.floor, sp.ceiling: np.ceil, sp.erf: np.vectorize(math.erf),
+    sp.Heaviside: lambda x: np.heaviside(x, 0.5),
+}
+
+_RELATIONAL = {
+    sp.StrictLessThan: np.less, sp.LessThan: np.less_equal,
+    sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+    sp.Equality: np.equal, sp.Unequality: np.not_equal,
+}
+
+
+def evaluate(expr, values: dict, env: dict | None = None):
+    """The value of `expr` at the instance `values` ({symbol: number or ndarray})."""
+    with np.errstate(all="raise"):
+        try:
+            result = _eval(sp.sympify(expr), values, env or {})
+        except (FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError, OverflowError) as exc:
+            raise DomainError(str(exc) or type(exc).__name__) from None
+    if isinstance(result, tuple):
+        return result
+    if np.any(np.isnan(result)) or np.any(np.isinf(result)):
+        raise DomainError("NaN or infinity")
+    return result
+
+
+def _eval(e, values, env):
+    if e in env:
+        return env[e]
+    if e in values:
+        return values[e]
+    if e.is_Number or e.is_NumberSymbol:
+        if e.is_Integer:
+            return int(e)
+        value = complex(e)
+        if value.imag:
+            raise NotEvaluable(f"complex constant {e}")
+        return value.real
+    if e is sp.S.ImaginaryUnit:
+        raise NotEvaluable("complex values (the imaginary unit)")
+    if e in (sp.true, sp.false):
+        return bool(e)
+    handler = _HANDLERS.get(type(e))
+    if handler is None:
+        for cls, candidate in _HANDLERS.items():
+            if isinstance(e, cls):
+                handler = candidate
+                break
+    if handler is not None:
+        return handler(e, values, env)
+    for func, numpy_func in _UNARY.items():
+        if isinstance(e, func) and len(e.args) == 1:
+            return numpy_func(_scalar(_eval(e.args[0], values, env)))
+    if isinstance(e, sp.Symbol):
+        raise NotEvaluable(f"no value for symbol {e}")
+    raise NotEvaluable(f"no numeric meaning for {type(e).__name__} ({e})")
+
+
+def _scalar(value):
+    if isinstance(value, np.ndarray):
+        if value.shape == (1, 1):
+            return value[0, 0]
+        raise ShapeError(f"a matrix of shape {value.shape} where a scalar is expected")
+    return value
+
+
+def _int(value, what: str) -> int:
+    value = _scalar(value)
+    if float(value) != int(value):
+        raise ShapeError(f"{what} must be an integer, got {value}")
+    return int(value)
+
+
+def _add(e, values, env):
+    terms = [_eval(arg, values, env) for arg in e.args]
+    if any(isinstance(t, np.ndarray) for t in terms):
+        shapes = {t.shape if isinstance(t, np.ndarray) else () for t in terms}
+        if len(shapes) > 1:
+            raise ShapeError(f"adding terms of shapes {' and '.join(map(str, sorted(shapes)))}")
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _mul(e, values, env):
+    result = 1
+    for arg in e.args:
+        result = result * _scalar(_eval(arg, values, env))
+    return result
+
+
+def _pow(e, values, env):
+    base = _scalar(_eval(e.base, values, env))
+    exponent = _scalar(_eval(e.exp, values, env))
+    if isinstance(base, int) and isinstance(exponent, int) and exponent >= 0:
+        return base ** exponent                          # exact for integer arithmetic
+    if isinstance(exponent, int) or float(exponent).is_integer():
+        if base == 0 and exponent < 0:
+            raise DomainError("division by zero")
+        return float(base) ** int(exponent)
+    if base < 0:
+        raise DomainError(f"non-integer power {exponent} of negative {base}")
+    return float(base) ** float(exponent)
+
+
+def _matmul(e, values, env):
+    scalar, matrix = 1, None
+    for arg in e.args:
+        value = _eval(arg, values, env)
+        if isinstance(value, np.ndarray) and arg.is_Matrix:
+            if matrix is None:
+                matrix = value
+            else:
+                if matrix.shape[1] != value.shape[0]:
+                    raise ShapeError(f"multiplying {matrix.shape} by {value.shape}")
+                matrix = matrix @ value
+        else:
+            scalar = scalar * _scalar(value)
+    return scalar if matrix is None else scalar * matrix
+
+
+def _matpow(e, values, env):
+    base = _eval(e.base, values, env)
+    exponent = _int(_eval(e.exp, values, env), "a matrix power")
+    if base.shape[0] != base.shape[1]:
+        raise ShapeError(f"power of a non-square {base.shape} matrix")
+    if exponent < 0:
+        base, exponent = _inverse(base), -exponent
+    return np.linalg.matrix_power(base, exponent)
+
+
+def _inverse(matrix):
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ShapeError(f"inverse of a non-square {matrix.shape} matrix")
+    if np.linalg.cond(matrix) > 1e10:
+        raise DomainError("singular matrix")
+    return np.linalg.inv(matrix)
+
+
+def _trace(e, values, env):
+    matrix = _eval(e.arg, values, env)
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ShapeError(f"trace of a non-square {matrix.shape} matrix")
+    return np.trace(matrix)
+
+
+def _det(e, values, env):
+    matrix = _eval(e.arg, values, env)
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ShapeError(f"determinant of a non-square {matrix.shape} matrix")
+    return np.linalg.det(matrix)
+
+
+def _sized(e, values, env, make):
+    rows, cols = (_int(_eval(v, values, env), "a dimension") for v in e.shape)
+    return make(rows, cols)
+
+
+def _element(e, values, env):
+    matrix = _eval(e.parent, values, env)
+    i, j = (_int(_eval(v, values, env), "an index") for v in (e.i, e.j))
+    if not (0 <= i < matrix.shape[0] and 0 <= j < matrix.shape[1]):
+        raise ShapeError(f"entry ({i}, {j}) outside a {matrix.shape} matrix")
+    return matrix[i, j]
+
+
+def _sum_or_product(e, values, env, combine, start):
+    def loop(limits, env):
+        if not limits:
+            return _eval(e.function, values, env)
+        index, low, high = limits[0]
+        low, high = (_int(_eval(v, values, env), "a summation bound") for v in (low, high))
+        total = start
+        for k in range(low, high + 1):
+            total = combine(total, loop(limits[1:], {**env, index: k}))
+        return total
+    return loop(list(e.limits), env)
+
+
+def _indexed(e, values, env):
+    base = e.base
+    array = values.get(base)
+    if array is None:
+        raise NotEvaluable(f"no values for {base}")
+    first = values.get(first_index_key(base), 1)
+    position = _int(_eval(e.indices[0], values, env), "an index") - first
+    if not 0 <= position < len(array):
+        raise ShapeError(f"{e} is outside {base}'s range")
+    return array[position]
+
+
+def _piecewise(e, values, env):
+    for expr, cond in e.args:
+        if bool(_eval(cond, values, env)):
+            return _eval(expr, values, env)
+    raise DomainError("no branch of the piecewise expression applies")
+
+
+def _minmax(func):
+    def handler(e, values, env):
+        return func([_scalar(_eval(arg, values, env)) for arg in e.args])
+    return handler
+
+
+def _factorial(e, values, env):
+    n = _int(_eval(e.args[0], values, env), "a factorial's argument")
+    if n < 0:
+        raise DomainError("factorial of a negative number")
+    return math.factorial(n)
+
+
+def _binomial(e, values, env):
+    n, k = (_int(_eval(arg, values, env), "a binomial's argument") for arg in e.args)
+    return math.comb(n, k) if n >= 0 else sp.binomial(n, k)
+
+
+def _delta(e, values, env):
+    i, j = (_scalar(_eval(arg, values, env)) for arg in e.args[:2])
+    return 1 if i == j else 0
+
+
+def _squared_norm(e, values, env):
+    vector = _eval(e.args[0], values, env)
+    if not isinstance(vector, np.ndarray) or vector.shape[1] != 1:
+        raise ShapeError("the squared norm needs a column vector")
+    return float(np.sum(vector ** 2))
+
+
+def _inner(e, values, env):
+    left, right = (_eval(arg, values, env) for arg in e.args)
+    if left.shape[0] != 1 or right.shape[1] != 1 or left.shape[1] != right.shape[0]:
+        raise ShapeError(f"row times column needs 1 x n and n x 1, got {left.shape} and {right.shape}")
+    return (left @ right)[0, 0]
+
+
+def _slice(e, values, env):
+    matrix = _eval(e.matrix, values, env)
+    k = _int(_eval(e.index, values, env), "a row or column index") - 1
+    if isinstance(e, ops.Col):
+        if not 0 <= k < matrix.shape[1]:
+            raise ShapeError(f"column {k + 1} of a matrix with {matrix.shape[1]} columns")
+        return matrix[:, k:k + 1]
+    if not 0 <= k < matrix.shape[0]:
+        raise ShapeError(f"row {k + 1} of a matrix with {matrix.shape[0]} rows")
+    return matrix[k:k + 1, :]
+
+
+def _derivative(e, values, env):
+    try:
+        done = e.doit()
+    except (NotImplementedError, TypeError, ValueError, AttributeError) as exc:
+        raise NotEvaluable(f"SymPy cannot differentiate {e.args[0]}: {exc}") from None
+    if done.has(sp.Derivative):
+        raise NotEvaluable(f"SymPy cannot differentiate {e.args[0]} symbolically")
+    return _eval(done, values, env)
+
+
+def _expectation(e, values, env):
+    raise NotEvaluable("E[.] has no value at a single point")
+
+
+def _explicit_matrix(e, values, env):
+    return np.array([[_scalar(_eval(e[i, j], values, env)) for j in range(e.cols)]
+                     for i in range(e.rows)], dtype=float)
+
+
+def _relational(e, values, env):
+    left, right = (_scalar(_eval(arg, values, env)) for arg in e.args)
+    return bool(_RELATIONAL[type(e)](left, right))
+
+
+_HANDLERS = {
+    sp.Add: _add,
+    sp.Mul: _mul,
+    sp.Pow: _pow,
+    sp.MatAdd: _add,
+    sp.MatMul: _matmul,
+    sp.MatPow: _matpow,
+    sp.Inverse: lambda e, v, env: _inverse(_eval(e.arg, v, env)),
+    sp.Transpose: lambda e, v, env: np.transpose(_eval(e.arg, v, env)),
+    sp.Trace: _trace,
+    sp.Determinant: _det,
+    sp.Identity: lambda e, v, env: _sized(e, v, env, lambda r, c: np.eye(r)),
+    sp.ZeroMatrix: lambda e, v, env: _sized(e, v, env, np.zeros),
+    sp.OneMatrix: lambda e, v, env: _sized(e, v, env, np.ones),
+    MatrixElement: _element,
+    sp.Sum: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a + b, 0),
+    sp.Product: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a * b, 1),
+    sp.Indexed: _indexed,
+    sp.Piecewise: _piecewise,
+    sp.Max: _minmax(max),
+    sp.Min: _minmax(min),
+    sp.factorial: _factorial,
+    sp.binomial: _binomial,
+    sp.KroneckerDelta: _delta,
+    sp.Tuple: lambda e, v, env: tuple(_eval(arg, v, env) for arg in e.args),
+    sp.ImmutableDenseMatrix: _explicit_matrix,
+    ops.SquaredNorm: _squared_norm,
+    ops.Inner: _inner,
+    ops.Col: _slice,
+    ops.Row: _slice,
+    ops.Expectation: _expectation,
+    sp.Derivative: _derivative,
+    ops.Gradient: _derivative,
+    **{cls: _relational for cls in _RELATIONAL},
+}

@@ -1,0 +1,193 @@
+"""Reading expressions and declarations typed on the command line, without eval or sympify.
+
+Text is parsed by Python's `ast` (a parser, not an evaluator) and translated node by node;
+anything outside the small grammar below is an `ExpressionError` naming the fragment.
+
+Expressions: numbers, declared names, + - * / ** ^ @, unary minus, parentheses, A.T (transpose),
+A.I or A**-1 (inverse), and the functions sqrt exp log sin cos tan abs tr trace det inv max min.
+Declarations: "NAMES: KIND" separated by ';' or top-level commas, KIND one of
+  dim | dim(low, high) | real | positive | nonnegative | integer | positive_integer |
+  interval(low, high) | matrix(rows, cols[, structure...]) | vector(length).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+import sympy as sp
+
+from .errors import ExpressionError
+from .scope import SCALAR_KINDS, STRUCTURES, Scope
+
+MAX_LENGTH = 2000
+
+_FUNCTIONS = {
+    "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos": sp.cos,
+    "tan": sp.tan, "abs": sp.Abs, "tr": sp.Trace, "trace": sp.Trace, "Tr": sp.Trace,
+    "det": sp.Determinant, "inv": sp.Inverse, "max": sp.Max, "min": sp.Min,
+    "transpose": sp.Transpose,
+}
+_CONSTANTS = {"pi": sp.pi}
+
+
+def parse_expression(text: str, scope: Scope, *, declare_unknown: bool = True) -> sp.Basic:
+    """The SymPy expression written in `text`; unknown names become real scalars in `scope`
+    when `declare_unknown`, else an ExpressionError."""
+    tree = _parse(text.replace("^", "**"), "expression")
+    return _Translator(scope, text, declare_unknown).visit(tree.body)
+
+
+def _parse(text: str, what: str) -> ast.Expression:
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the {what} is longer than {MAX_LENGTH} characters")
+    try:
+        return ast.parse(text.strip(), mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"cannot read the {what} {text!r}: {exc.msg} at column "
+                              f"{exc.offset or 0}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError(f"the {what} is too deeply nested") from None
+
+
+class _Translator:
+    def __init__(self, scope: Scope, text: str, declare_unknown: bool):
+        self.scope, self.text, self.declare_unknown = scope, text, declare_unknown
+
+    def fail(self, node, message: str):
+        fragment = ast.get_source_segment(self.text.replace("^", "**"), node) or ""
+        raise ExpressionError(f"{message}: {fragment!r} at column {node.col_offset + 1}")
+
+    def visit(self, node):
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            self.fail(node, f"unsupported syntax ({type(node).__name__})")
+        return method(node)
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            self.fail(node, "only numbers may appear as constants")
+        return sp.Integer(node.value) if isinstance(node.value, int) else sp.Rational(repr(node.value))
+
+    def visit_Name(self, node):
+        found = self.scope.lookup(node.id)
+        if found is not None:
+            return found
+        if node.id in _CONSTANTS:
+            return _CONSTANTS[node.id]
+        if not self.declare_unknown:
+            self.fail(node, f"unknown name {node.id} (declare it with --where)")
+        return self.scope.scalar(node.id, "real")
+
+    def visit_UnaryOp(self, node):
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        self.fail(node, "unsupported operator")
+
+    def visit_BinOp(self, node):
+        left, right = self.visit(node.left), self.visit(node.right)
+        op = type(node.op)
+        try:
+            if op is ast.Add:
+                return left + right
+            if op is ast.Sub:
+                return left - right
+            if op in (ast.Mult, ast.MatMult):
+                return left * right
+            if op is ast.Div:
+                if getattr(right, "is_Matrix", False):
+                    self.fail(node, "division by a matrix; write inv(M) or M**-1")
+                return left / right
+            if op is ast.Pow:
+                if getattr(left, "is_Matrix", False):
+                    return sp.Inverse(left) if right == -1 else sp.MatPow(left, right)
+                return left ** right
+        except (sp.ShapeError, TypeError, ValueError) as exc:
+            self.fail(node, f"cannot combine these: {exc}")
+        self.fail(node, "unsupported operator")
+
+    def visit_Attribute(self, node):
+        value = self.visit(node.value)
+        if node.attr == "T" and getattr(value, "is_Matrix", False):
+            return value.T
+        if node.attr == "I" and getattr(value, "is_Matrix", False):
+            return sp.Inverse(value)
+        self.fail(node, f"unsupported attribute .{node.attr} (only .T and .I of a matrix)")
+
+    def visit_Call(self, node):
+        if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
+            self.fail(node, f"unknown function (use one of {', '.join(sorted(_FUNCTIONS))})")
+        args = [self.visit(arg) for arg in node.args]
+        try:
+            return _FUNCTIONS[node.func.id](*args)
+        except (TypeError, ValueError, sp.ShapeError) as exc:
+            self.fail(node, f"cannot apply {node.func.id}: {exc}")
+
+
+def parse_declarations(text: str, scope: Scope) -> None:
+    """Declare in `scope` what `text` declares (see the module docstring)."""
+    for item in _split_top_level(text):
+        names, _, kind = item.partition(":")
+        if not _ or not names.strip():
+            raise ExpressionError(f"cannot read the declaration {item!r}: write NAME: KIND")
+        call = _parse(kind, "declaration")
+        node = call.body
+        kind_name = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            else node.id if isinstance(node, ast.Name) else None
+        args = node.args if isinstance(node, ast.Call) else []
+        for name in names.split():
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                raise ExpressionError(f"{name!r} is not a valid name")
+            _declare(scope, name, kind_name, args, item)
+
+
+def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None:
+    translator = _Translator(scope, item, declare_unknown=False)
+
+    def number(arg):
+        value = _Translator(Scope(), item, declare_unknown=False).visit(arg)
+        return value
+
+    if kind == "dim":
+        bounds = [int(number(a)) for a in args] or [1, 5]
+        scope.dim(name, *bounds)
+    elif kind in SCALAR_KINDS:
+        scope.scalar(name, kind)
+    elif kind == "interval":
+        low, high = (number(a) for a in args)
+        scope.scalar(name, "real", (low, high))
+    elif kind in ("matrix", "vector"):
+        shape, structure = [], []
+        for arg in args:
+            if isinstance(arg, ast.Name) and arg.id in STRUCTURES:
+                structure.append(arg.id)
+            elif isinstance(arg, ast.Name) and scope.lookup(arg.id) is None:
+                shape.append(scope.dim(arg.id))          # an undeclared dimension
+            else:
+                shape.append(translator.visit(arg))
+        if kind == "vector":
+            shape.append(1)
+        if len(shape) != 2:
+            raise ExpressionError(f"{item!r}: a matrix needs (rows, cols), a vector (length)")
+        scope.matrix(name, *shape, *structure)
+    else:
+        kinds = ", ".join(["dim", *SCALAR_KINDS, "interval(a, b)", "matrix(r, c, ...)", "vector(n)"])
+        raise ExpressionError(f"{item!r}: unknown kind; use one of {kinds}")
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        if char in ",;" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,135 @@
+"""The authoring model: a derivation is a claim, declared symbols, and a chain of steps.
+
+Plain data only; nothing here checks or prints.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+
+class Verdict(str, enum.Enum):
+    """What the engine concluded about one step."""
+
+    PROVED = "proved"        # symbolic: SymPy showed the relation holds
+    VERIFIED = "verified"    # numeric evidence on random instances, no proof
+    REFUTED = "refuted"      # a concrete counterexample separates the sides
+    UNKNOWN = "unknown"      # nothing decided (unsupported construct, time budget)
+    ERROR = "error"          # the step cannot be evaluated as written
+
+    @property
+    def holds(self) -> bool:
+        return self in (Verdict.PROVED, Verdict.VERIFIED)
+
+
+class Relation(str, enum.Enum):
+    """How a step's expression relates to the one before it."""
+
+    EQ = "="
+    LE = "<="
+    LT = "<"
+    GE = ">="
+    GT = ">"
+    APPROX = "≈"
+    IMPLIES = "=>"
+    IFF = "<=>"
+
+    @classmethod
+    def parse(cls, text: "str | Relation") -> "Relation":
+        """The relation written as `text`; raises ValueError naming the allowed ones."""
+        if isinstance(text, Relation):
+            return text
+        aliases = {"==": "=", "≤": "<=", "≥": ">=", "~": "≈", "approx": "≈",
+                   "⇒": "=>", "⇔": "<=>"}
+        text = aliases.get(text, text)
+        try:
+            return cls(text)
+        except ValueError:
+            allowed = " ".join(r.value for r in cls)
+            raise ValueError(f"unknown relation {text!r}; use one of: {allowed}") from None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a derivation comes from: a file of ../shared/seeds and the question in it."""
+
+    document: str
+    where: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain: `previous relation expr`, justified in the source's words.
+
+    `lhs` set makes the step a standalone fact `lhs relation expr` (a table row) instead of a
+    continuation of the previous expression. `expect` is None when the step must hold; a step
+    that faithfully encodes a wrong source step expects `Verdict.REFUTED`, says why in `note`,
+    and carries the `correction`: the right chain from the previous expression on.
+    """
+
+    relation: Relation
+    expr: Any
+    why: str = ""
+    expect: Verdict | None = None
+    note: str = ""
+    correction: tuple["Step", ...] = ()
+    lhs: Any = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the derivation sets out to show: `lhs relation rhs`."""
+
+    lhs: Any
+    relation: Relation
+    rhs: Any
+    expect: Verdict | None = None
+    note: str = ""
+
+
+def step(relation: str, expr: Any, why: str = "", *, expect: Verdict | str | None = None,
+         note: str = "", correction: Sequence[Step] = ()) -> Step:
+    """A chain step: the previous expression `relation` `expr`."""
+    return Step(Relation.parse(relation), expr, why, _verdict(expect), note, tuple(correction))
+
+
+def eq(expr: Any, why: str = "", **options: Any) -> Step:
+    """A chain step `= expr`."""
+    return step("=", expr, why, **options)
+
+
+def fact(lhs: Any, relation: str, rhs: Any, why: str = "", *, expect: Verdict | str | None = None,
+         note: str = "", correction: Sequence[Step] = ()) -> Step:
+    """A standalone statement `lhs relation rhs`, such as one row of a table."""
+    return Step(Relation.parse(relation), rhs, why, _verdict(expect), note, tuple(correction), lhs)
+
+
+def claim(lhs: Any, relation: str, rhs: Any, *, expect: Verdict | str | None = None,
+          note: str = "") -> Claim:
+    return Claim(lhs, Relation.parse(relation), rhs, _verdict(expect), note)
+
+
+def _verdict(value: Verdict | str | None) -> Verdict | None:
+    return None if value is None else Verdict(value)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A claim and the chain that derives it, with the symbols it uses (`scope`).
+
+    `chain` starts with the expression the derivation begins from, followed by steps; a chain
+    of standalone facts has no starting expression. Without a `claim`, no claim entry is checked.
+    """
+
+    id: str
+    title: str
+    source: Source
+    scope: Any
+    chain: tuple
+    claim: Claim | None = None
+    notes: str = ""
+    file: str = field(default="", compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "chain", tuple(self.chain))

@@ -1,0 +1,139 @@
+"""Operators the sources write that SymPy lacks: E[.], squared norms, rows and columns.
+
+They stay unevaluated in steps (so a chain prints like its source) and the numeric evaluator
+knows how to evaluate each of them.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+
+class Expectation(sp.Function):
+    """E[x]: kept unevaluated; steps containing it are decided by the probability checker."""
+
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\mathbb{E}\left[%s\right]" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return "E[%s]" % printer._print(self.args[0])
+
+
+class SquaredNorm(sp.Function):
+    """||v||^2 of a column vector (sum of squares of its entries); real and nonnegative."""
+
+    is_real = True
+    is_nonnegative = True
+
+    def _latex(self, printer):
+        return r"\left\|%s\right\|^{2}" % printer._print(self.args[0])
+
+    def _sympystr(self, printer):
+        return "||%s||^2" % printer._print(self.args[0])
+
+
+class Inner(sp.Function):
+    """The scalar u v of a row u (1 x n) and a column v (n x 1), written as juxtaposition."""
+
+    is_real = True
+
+    def _latex(self, printer):
+        def show(arg):
+            if isinstance(arg, sp.Transpose) and isinstance(arg.arg, _Slice):
+                return printer._print(arg.arg) + "^{T}"
+            return printer._print(arg)
+        return " ".join(show(arg) for arg in self.args)
+
+
+class _Slice(MatrixExpr):
+    """Column or row `index` (counted from 1, as the sources count) of a matrix expression."""
+
+    def __new__(cls, matrix, index):
+        return sp.Basic.__new__(cls, matrix, sp.sympify(index))
+
+    @property
+    def matrix(self):
+        return self.args[0]
+
+    @property
+    def index(self):
+        return self.args[1]
+
+    def _latex(self, printer):
+        inner = printer._print(self.matrix)
+        return r"\left(%s\right)_{%s}" % (inner, printer._print(self.index))
+
+
+class Col(_Slice):
+    @property
+    def shape(self):
+        return (self.matrix.shape[0], sp.S.One)
+
+    def _entry(self, i, j, **kwargs):
+        return self.matrix[i, self.index - 1]
+
+
+class Row(_Slice):
+    @property
+    def shape(self):
+        return (sp.S.One, self.matrix.shape[1])
+
+    def _entry(self, i, j, **kwargs):
+        return self.matrix[self.index - 1, j]
+
+
+class Gradient(MatrixExpr):
+    """The gradient of a scalar expression with respect to a vector or matrix symbol, kept
+    unevaluated (printed as nabla); `doit` differentiates with SymPy's matrix calculus."""
+
+    def __new__(cls, expr, wrt):
+        return sp.Basic.__new__(cls, sp.sympify(expr), wrt)
+
+    @property
+    def shape(self):
+        return self.args[1].shape
+
+    def doit(self, **hints):
+        expr = self.args[0]
+        if getattr(expr, "is_Matrix", False) and expr.shape == (1, 1):
+            expr = expr[0, 0] if not isinstance(expr, sp.MatMul) else expr
+        return expr.diff(self.args[1])
+
+    def _latex(self, printer):
+        return r"\nabla_{%s} %s" % (printer._print(self.args[1]),
+                                    printer.parenthesize(self.args[0], 1000))
+
+
+def grad(expr, wrt):
+    """nabla_wrt expr, for a scalar expr (a 1 x 1 product such as w^T H w counts as scalar)."""
+    return Gradient(expr, wrt)
+
+
+def E(expr):
+    """The expectation E[expr]."""
+    return Expectation(expr)
+
+
+def sqnorm(vector):
+    """||vector||^2."""
+    return SquaredNorm(vector)
+
+
+def tr(matrix):
+    """The trace Tr[matrix], kept unevaluated."""
+    return sp.Trace(matrix)
+
+
+def inner(row, column):
+    """row * column as a scalar (row is 1 x n, column is n x 1)."""
+    return Inner(row, column)
+
+
+def col(matrix, index):
+    return Col(matrix, index)
+
+
+def row(matrix, index):
+    return Row(matrix, index)

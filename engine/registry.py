@@ -1,0 +1,113 @@
+"""Discovering derivations the way pytest collects tests: every module under a folder,
+every `Derivation` at a module's top level. No hand-kept list."""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import TargetError
+from .model import Derivation
+
+BUNDLED = Path(__file__).resolve().parent.parent / "derivations"
+
+
+@dataclass(frozen=True)
+class Collection:
+    derivations: tuple[Derivation, ...]
+    errors: tuple[str, ...]          # one line per module that could not be loaded
+
+
+def collect(root: Path = BUNDLED) -> Collection:
+    """All derivations under `root` (sorted by id), and one-line errors for broken modules.
+
+    Files and folders whose names start with `_` or `.` are skipped (private helpers)."""
+    root = Path(root)
+    if not root.is_dir():
+        return Collection((), (f"{root}: no such folder of derivations",))
+    found: list[Derivation] = []
+    errors: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if any(part.startswith(("_", ".")) for part in relative.parts):
+            continue
+        try:
+            module = _import(path, relative)
+        except Exception as exc:     # a broken module must not stop the others
+            errors.append(f"{_display(path)}: cannot import: {_describe(exc, path)}")
+            continue
+        for value in vars(module).values():
+            if isinstance(value, Derivation):
+                found.append(dataclasses.replace(value, file=_display(path)))
+    seen: dict[str, str] = {}
+    unique = []
+    for derivation in sorted(found, key=lambda d: d.id):
+        if derivation.id in seen:
+            errors.append(f"{derivation.file}: derivation id {derivation.id!r} is already used "
+                          f"in {seen[derivation.id]}")
+            continue
+        seen[derivation.id] = derivation.file
+        unique.append(derivation)
+    return Collection(tuple(unique), tuple(errors))
+
+
+def _import(path: Path, relative: Path):
+    name = "_derivations_." + ".".join(relative.with_suffix("").parts)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _describe(exc: BaseException, path: Path) -> str:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    where = f" (line {frames[-1].lineno})" if frames else ""
+    message = getattr(exc, "one_line", None)
+    text = message() if message else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split()) + where
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def select(derivations, targets) -> tuple[list[Derivation], list[str]]:
+    """The derivations named by `targets` (ids, source prefixes, short names, or "all"),
+    in id order, and notes on short names that matched several. Raises TargetError."""
+    chosen: dict[str, Derivation] = {}
+    notes = []
+    by_id = {d.id: d for d in derivations}
+    for target in targets:
+        if target == "all":
+            matches = list(derivations)
+        elif target in by_id:
+            matches = [by_id[target]]
+        else:
+            prefix = target.rstrip("/") + "/"
+            matches = [d for d in derivations if d.id.startswith(prefix)]
+            if not matches:
+                matches = [d for d in derivations if d.id.rsplit("/", 1)[-1] == target]
+                if len(matches) > 1:
+                    notes.append(f"{target!r} matches {len(matches)} derivations: "
+                                 + ", ".join(d.id for d in matches))
+        if not matches and target != "all":
+            names = sorted(by_id) + sorted({i.split("/")[0] for i in by_id})
+            close = difflib.get_close_matches(target, names, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise TargetError(f"unknown target {target!r}{hint} "
+                              "('python -m engine list' shows the derivations)")
+        for derivation in matches:
+            chosen.setdefault(derivation.id, derivation)
+    return sorted(chosen.values(), key=lambda d: d.id), notes

@@ -1,0 +1,29 @@
+"""LaTeX for expressions (SymPy's printer) and a readable Unicode form of it (pylatexenc)."""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+
+
+def to_latex(expr) -> str:
+    """LaTeX of a SymPy expression or number; `str` for anything else."""
+    if expr is None:
+        return ""
+    try:
+        return sp.latex(expr)
+    except Exception:                 # a foreign object in a step: show it as text
+        return str(expr)
+
+
+_converter = None
+
+
+def to_text(latex: str) -> str:
+    """The LaTeX as Unicode text for a terminal (σ_w², ∑_i=1^d …)."""
+    global _converter
+    if _converter is None:
+        from pylatexenc.latex2text import LatexNodes2Text
+        _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+    text = _converter.latex_to_text(latex)
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,84 @@
+"""The run as terminal text: one line per step, counterexamples under refuted steps."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from ..model import Verdict
+from ..results import DerivationResult, RunResult, StepResult
+from .latex import to_text
+
+
+def render(run: RunResult, *, width: int | None = None) -> str:
+    width = width or max(80, shutil.get_terminal_size((120, 24)).columns)
+    lines: list[str] = []
+    for derivation in run.derivations:
+        lines.extend(_derivation(derivation, width))
+        lines.append("")
+    for error in run.load_errors:
+        lines.append(f"error: {error}")
+    lines.append(summary_line(run))
+    return "\n".join(lines)
+
+
+def _derivation(d: DerivationResult, width: int) -> list[str]:
+    head = f"{d.id}  {d.title}  [{d.document}, {d.where}]"
+    lines = [head]
+    chain = "source"
+    for step in d.steps:
+        if step.chain != chain:
+            chain = step.chain
+            lines.append(f"     {chain}:")
+        lines.extend(_step(step, width))
+    counts = ", ".join(f"{n} {v.value}" for v in Verdict
+                       if (n := sum(1 for s in d.steps if s.verdict == v)))
+    lines.append(f"  -> {d.status.upper()}: {len(d.steps)} entries ({counts})")
+    return lines
+
+
+def _step(step: StepResult, width: int) -> list[str]:
+    mark = " " if step.as_expected else "✗"
+    verdict = step.verdict.value
+    if step.expected is not None:
+        verdict += f" (expected {step.expected.value})"
+    if step.kind == "claim":
+        math = f"{to_text(step.lhs)}  {'='}  {to_text(step.rhs)}"
+        relation = "claim"
+    else:
+        math = f"{step.relation} {to_text(step.rhs)}"
+        relation = step.relation
+    left = f"{mark} {step.index:>3} {relation:<5} {verdict:<28} {step.method:<30} "
+    room = max(20, width - len(left))
+    if len(math) > room:
+        math = math[:room - 1] + "…"
+    lines = [left + math]
+    indent = " " * 16
+    if step.verdict in (Verdict.REFUTED, Verdict.UNKNOWN, Verdict.ERROR) or not step.as_expected:
+        if step.detail:
+            lines.append(f"{indent}{step.detail}")
+    if step.counterexample:
+        lines.extend(indent + line for line in counterexample_lines(step.counterexample))
+    if step.note:
+        lines.append(f"{indent}note: {step.note}")
+    return lines
+
+
+def counterexample_lines(example: dict) -> list[str]:
+    values = ", ".join(f"{k} = {_compact(v)}" for k, v in example.get("values", {}).items())
+    lines = [f"counterexample: {values}"] if values else []
+    lines.append(f"left side = {_compact(example.get('lhs'))}, "
+                 f"right side = {_compact(example.get('rhs'))}")
+    return lines
+
+
+def _compact(value) -> str:
+    return json.dumps(value, separators=(",", ":")) if isinstance(value, list) else str(value)
+
+
+def summary_line(run: RunResult) -> str:
+    s = run.summary()
+    verdicts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
+    outcome = "OK" if run.ok else "FAILED"
+    return (f"{outcome}: {s['derivations']} derivations, {s['steps']} entries ({verdicts}); "
+            f"{s['unexpected']} unexpected" + (f"; {len(run.load_errors)} modules failed to load"
+                                               if run.load_errors else ""))

@@ -1,0 +1,297 @@
+"""Random instances honouring a scope's declarations, and structured random matrices.
+
+Two flavours: `random` instances (floats, for evidence) and `simple` instances (small
+integers, for counterexamples a person can read and recompute by hand).
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from .errors import DeclarationError, NotEvaluable
+from .scope import Definition, Dim, Eigendecomposition, Matrix, Scalar, Scope, Sequence
+
+
+# -- structured matrices -------------------------------------------------------------------
+
+def random_orthogonal(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A Haar-distributed orthogonal n x n matrix (QR of a Gaussian with the sign fix)."""
+    q, r = np.linalg.qr(rng.standard_normal((n, n)))
+    return q * np.sign(np.diag(r))
+
+
+def random_spd(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A symmetric positive definite matrix with eigenvalues in [0.5, 3] (well conditioned)."""
+    q = random_orthogonal(rng, n)
+    return (q * rng.uniform(0.5, 3.0, n)) @ q.T
+
+
+def random_psd(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A symmetric positive semidefinite matrix B B^T, often rank deficient."""
+    rank = int(rng.integers(0, n + 1))
+    b = rng.standard_normal((n, rank))
+    return b @ b.T
+
+
+def random_symmetric(rng: np.random.Generator, n: int) -> np.ndarray:
+    a = rng.standard_normal((n, n))
+    return (a + a.T) / 2
+
+
+def random_invertible(rng: np.random.Generator, n: int) -> np.ndarray:
+    """U diag(s) V^T with singular values in [0.5, 2] and random signs: never near-singular."""
+    s = rng.uniform(0.5, 2.0, n) * rng.choice([-1.0, 1.0], n)
+    return (random_orthogonal(rng, n) * s) @ random_orthogonal(rng, n).T
+
+
+def random_structured(rng: np.random.Generator, rows: int, cols: int,
+                      structure: frozenset) -> np.ndarray:
+    """A random matrix with every property in `structure` (see scope.STRUCTURES)."""
+    s = set(structure)
+    if "positive_definite" in s:
+        if "diagonal" in s:
+            return np.diag(rng.uniform(0.5, 3.0, rows))
+        return random_spd(rng, rows)
+    if "positive_semidefinite" in s:
+        if "diagonal" in s:
+            return np.diag(rng.uniform(0.0, 3.0, rows) * rng.integers(0, 2, rows))
+        return random_psd(rng, rows)
+    if "orthogonal" in s:
+        if "diagonal" in s:
+            return np.diag(rng.choice([-1.0, 1.0], rows))
+        if "symmetric" in s:
+            q = random_orthogonal(rng, rows)
+            return (q * rng.choice([-1.0, 1.0], rows)) @ q.T
+        return random_orthogonal(rng, rows)
+    if "diagonal" in s:
+        values = rng.standard_normal(rows)
+        if "invertible" in s:
+            values = rng.uniform(0.5, 2.0, rows) * rng.choice([-1.0, 1.0], rows)
+        return np.diag(values)
+    if "symmetric" in s:
+        if "invertible" in s:
+            q = random_orthogonal(rng, rows)
+            return (q * (rng.uniform(0.5, 2.0, rows) * rng.choice([-1.0, 1.0], rows))) @ q.T
+        return random_symmetric(rng, rows)
+    if "invertible" in s:
+        return random_invertible(rng, rows)
+    return rng.standard_normal((rows, cols))
+
+
+def simple_structured(rng: np.random.Generator, rows: int, cols: int,
+                      structure: frozenset) -> np.ndarray:
+    """A small-integer matrix with every property in `structure`, for readable counterexamples."""
+    s = set(structure)
+    if "orthogonal" in s:   # signed permutations are the integer orthogonal matrices
+        if "diagonal" in s:
+            return np.diag(rng.choice([-1, 1], rows)).astype(float)
+        perm = np.eye(rows)[rng.permutation(rows)]
+        if "symmetric" in s:
+            return np.diag(rng.choice([-1, 1], rows)).astype(float)
+        return perm * rng.choice([-1, 1], rows)
+    if "diagonal" in s:
+        if "positive_definite" in s:
+            return np.diag(rng.integers(1, 4, rows)).astype(float)
+        if "positive_semidefinite" in s:
+            return np.diag(rng.integers(0, 4, rows)).astype(float)
+        values = rng.integers(1, 3, rows) * rng.choice([-1, 1], rows)
+        if "invertible" not in s and rows > 1:
+            values[rng.integers(rows)] = int(rng.integers(-1, 2))
+        return np.diag(values).astype(float)
+    if "positive_definite" in s:   # L D L^T with unit lower-triangular integer L
+        lower = np.tril(rng.integers(-1, 2, (rows, rows)), -1) + np.eye(rows)
+        return (lower * rng.integers(1, 4, rows)) @ lower.T
+    if "positive_semidefinite" in s:
+        b = rng.integers(-1, 2, (rows, int(rng.integers(1, rows + 1))))
+        return (b @ b.T).astype(float)
+    if "invertible" in s:          # unit triangular factors: determinant +-1
+        lower = np.tril(rng.integers(-1, 2, (rows, rows)), -1) + np.eye(rows)
+        upper = np.triu(rng.integers(-1, 2, (rows, rows)), 1) + np.diag(rng.choice([-1, 1], rows))
+        product = lower @ upper
+        return (product + product.T) / 2 if "symmetric" in s and _invertible(
+            (product + product.T) / 2) else product
+    a = rng.integers(-2, 3, (rows, cols)).astype(float)
+    return np.triu(a) + np.triu(a, 1).T if "symmetric" in s else a
+
+
+def _invertible(m: np.ndarray) -> bool:
+    return abs(np.linalg.det(m)) > 0.5
+
+
+# -- scalars --------------------------------------------------------------------------------
+
+_SIMPLE_SCALARS = {
+    "real": (1, -1, 2, 0, 3, -2, 0.5),
+    "positive": (1, 2, 3, 0.5, 4),
+    "nonnegative": (1, 0, 2, 3, 0.5),
+    "integer": (1, 2, -1, 0, 3, -2),
+    "positive_integer": (1, 2, 3, 4),
+}
+
+
+def random_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        if kind in ("integer", "positive_integer"):
+            return float(rng.integers(int(np.ceil(low)), int(np.floor(high)) + 1))
+        return float(rng.uniform(low, high))
+    if kind == "real":
+        return float(rng.standard_normal() * 2)
+    if kind == "positive":
+        return float(np.exp(rng.uniform(-1.5, 1.5)))
+    if kind == "nonnegative":
+        return 0.0 if rng.random() < 0.1 else float(np.exp(rng.uniform(-1.5, 1.5)))
+    if kind == "integer":
+        return float(rng.integers(-5, 6))
+    return float(rng.integers(1, 8))        # positive_integer
+
+
+def simple_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        inside = [v for v in (1, 0, 2, 0.5, -1, 3) if low <= v <= high and v not in (low, high)]
+        return float(inside[int(rng.integers(len(inside)))]) if inside else (low + high) / 2
+    choices = _SIMPLE_SCALARS[kind]
+    return float(choices[int(rng.integers(len(choices)))])
+
+
+# -- instances ------------------------------------------------------------------------------
+
+class DomainError(Exception):
+    """A sampled instance falls outside the expression's domain (singular matrix, log of a
+    negative, NaN): the instance is discarded and another one drawn."""
+
+
+def needed_declarations(scope: Scope, exprs) -> list:
+    """The declarations the expressions depend on, dependencies first (definitions expanded)."""
+    seen: dict = {}
+
+    def visit_symbol(symbol):
+        name = getattr(symbol, "name", None) or str(symbol)
+        decl = scope.declarations.get(name)
+        if decl is None:
+            raise DeclarationError(f"undefined symbol {name}: declare it in the derivation's scope")
+        if name in seen:
+            return
+        if isinstance(decl, Definition):
+            visit_expr(decl.expr)
+        elif isinstance(decl, Eigendecomposition):
+            visit_expr(decl.matrix)
+        elif isinstance(decl, Sequence):
+            visit_expr(decl.length)
+        elif isinstance(decl, Matrix):
+            visit_expr(sp.Tuple(*decl.symbol.shape))
+        seen[name] = decl
+
+    def visit_expr(expr):
+        for atom in _symbols_of(expr):
+            visit_symbol(atom)
+
+    for expr in exprs:
+        visit_expr(expr)
+    order = {name: position for position, name in enumerate(scope.declarations)}
+    return sorted(seen.items(), key=lambda item: order[item[0]])
+
+
+def _symbols_of(expr) -> list:
+    """Free scalar symbols, matrix symbols (with their dimensions) and indexed bases of expr,
+    in first-seen order; summation indices and SymPy's dummies are not free."""
+    bound = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Sum, sp.Product)):
+            bound |= {limit[0] for limit in node.limits}
+    found: dict = {}
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.MatrixSymbol):
+            candidates = [node, *sorted(sp.Tuple(*node.shape).free_symbols, key=str)]
+        elif isinstance(node, sp.IndexedBase):
+            candidates = [node]
+        elif isinstance(node, sp.Symbol) and not isinstance(node, sp.Dummy) and node not in bound:
+            candidates = [node]
+        else:
+            continue
+        for atom in candidates:
+            found.setdefault(getattr(atom, "name", str(atom)), atom)
+    return list(found.values())
+
+
+def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, *,
+                    simple: bool = False, dims: dict | None = None) -> dict:
+    """Values for every declaration: {sympy object: int | float | ndarray}.
+
+    `dims` fixes some dimensions (by name); the others are drawn from their declared range.
+    Raises DomainError when a defined quantity cannot be computed on this draw."""
+    from .evaluate import evaluate   # evaluate imports DomainError from here
+
+    values: dict = {}
+    for name, decl in declarations:
+        if isinstance(decl, Dim):
+            if dims and name in dims:
+                values[decl.symbol] = int(dims[name])
+            else:
+                values[decl.symbol] = int(rng.integers(decl.low, decl.high + 1))
+        elif isinstance(decl, Scalar):
+            draw = simple_scalar if simple else random_scalar
+            values[decl.symbol] = draw(rng, decl.kind, decl.interval)
+        elif isinstance(decl, Matrix):
+            rows, cols = (_size(evaluate(v, values), name) for v in decl.symbol.shape)
+            draw = simple_structured if simple else random_structured
+            values[decl.symbol] = draw(rng, rows, cols, decl.structure)
+        elif isinstance(decl, Sequence):
+            length = _size(evaluate(decl.length, values), name)
+            draw = simple_scalar if simple else random_scalar
+            values[decl.base] = np.array([draw(rng, decl.kind) for _ in range(length)])
+            values[first_index_key(decl.base)] = decl.first
+        elif isinstance(decl, Definition):
+            value = evaluate(decl.expr, values)
+            _confirm_structure(name, value, decl.structure)
+            values[decl.symbol] = value
+        elif isinstance(decl, Eigendecomposition):
+            if decl.U in values:
+                continue
+            matrix = values[decl.matrix]
+            eigenvalues, vectors = np.linalg.eigh(matrix)
+            values[decl.U] = vectors
+            values[decl.Lambda] = np.diag(eigenvalues)
+            values[decl.eigenvalues] = eigenvalues
+            values[first_index_key(decl.eigenvalues)] = decl.first
+        else:   # pragma: no cover - every declaration kind is handled above
+            raise DeclarationError(f"{name}: cannot sample a {type(decl).__name__}")
+    return values
+
+
+def first_index_key(base) -> tuple:
+    """The key under which an instance stores the first index of an indexed family."""
+    return ("first index", base)
+
+
+def _size(value, name: str) -> int:
+    if isinstance(value, np.ndarray) or float(value) != int(value) or int(value) < 1:
+        raise DeclarationError(f"{name}: a dimension must evaluate to a positive integer, got {value}")
+    return int(value)
+
+
+def _confirm_structure(name: str, value, structure: frozenset) -> None:
+    if not structure:
+        return
+    scale = 1e-8 * max(1.0, float(np.max(np.abs(value))))
+    symmetric = np.allclose(value, value.T, atol=scale)
+    checks = {
+        "symmetric": symmetric,
+        "positive_definite": symmetric and np.linalg.eigvalsh(value).min() > scale,
+        "positive_semidefinite": symmetric and np.linalg.eigvalsh(value).min() > -scale,
+        "orthogonal": np.allclose(value @ value.T, np.eye(len(value)), atol=1e-8),
+        "diagonal": np.allclose(value, np.diag(np.diag(value)), atol=scale),
+        "invertible": abs(np.linalg.det(value)) > scale,
+    }
+    failed = [prop for prop in sorted(structure) if not checks[prop]]
+    if failed == ["positive_definite"] or failed == ["invertible"]:
+        raise DomainError(f"{name} is not {failed[0]} on this instance")
+    if failed:
+        raise DeclarationError(f"{name} is declared {', '.join(failed)} but its definition "
+                               f"gives a matrix that is not")
+
+
+__all__ = ["random_orthogonal", "random_spd", "random_psd", "random_symmetric",
+           "random_invertible", "random_structured", "simple_structured", "sample_instance",
+           "needed_declarations", "DomainError", "NotEvaluable"]
