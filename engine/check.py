@@ -34,6 +34,9 @@ class CheckSettings:
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
                    settings: CheckSettings = CheckSettings()) -> Outcome:
     """One verdict for `lhs relation rhs` under the scope's assumptions."""
+    if lhs == rhs and relation in (Relation.EQ, Relation.LE, Relation.GE, Relation.IFF,
+                                   Relation.IMPLIES, Relation.APPROX):
+        return Outcome(Verdict.PROVED, "identical")
     if relation != Relation.EQ:
         return Outcome(Verdict.UNKNOWN, "none",
                        f"no checker for the relation {relation.value} yet; not checked")
@@ -90,9 +93,12 @@ def plan(derivation: Derivation) -> list[_Entry]:
     return entries
 
 
-def _plan_chain(derivation, steps, start, label, entries) -> None:
+def _plan_chain(derivation, steps, start, label, entries, origin=None) -> None:
+    """Plan `steps` continuing from `start`; `origin` is where the whole chain began (a
+    correction continues a chain that began earlier), checked against the claim's left side."""
     previous = start
-    first = start
+    first = start if origin is None else origin
+    corrections = []
     for step in steps:
         if not isinstance(step, Step):
             raise EngineError(f"the chain holds {type(step).__name__} {step!r} where a step "
@@ -107,8 +113,7 @@ def _plan_chain(derivation, steps, start, label, entries) -> None:
         entries.append(_Entry(index, "step", label, step.relation, lhs, step.expr, step.why,
                               step.expect, step.note))
         if step.correction:
-            _plan_chain(derivation, list(step.correction), lhs, f"correction of step {index}",
-                        entries)
+            corrections.append((index, lhs, step.correction))
         previous = step.expr
     if derivation.claim is not None and first is not None and previous is not None:
         claim: Claim = derivation.claim
@@ -119,6 +124,9 @@ def _plan_chain(derivation, steps, start, label, entries) -> None:
                               (first, previous), (claim.lhs, claim.rhs),
                               "the chain starts at the claim's left side and ends at its right side",
                               expected, note))
+    for index, lhs, correction in corrections:     # after the chain they correct
+        _plan_chain(derivation, list(correction), lhs, f"correction of step {index}", entries,
+                    origin=first)
 
 
 def _composed(steps, claim, derivation) -> Relation:

@@ -9,14 +9,21 @@ import sympy as sp
 from ..model import Verdict
 from ..results import Outcome
 
-# Cheap canonical forms, tried in order before anything expensive.
+# Cheap canonical forms, tried in order before anything expensive. They are fast on rational
+# functions of scalars; on expressions holding matrices, sums or other unevaluated operators
+# they are slow and rarely succeed, so only `expand` is tried there (see _forms_for).
 _SCALAR_FORMS = (
     ("expand", sp.expand),
     ("cancel", sp.cancel),
     ("together", lambda e: sp.cancel(sp.together(e))),
     ("powsimp", lambda e: sp.expand(sp.powsimp(e, force=False))),
-    ("doit+expand", lambda e: sp.expand(e.doit())),
 )
+_STRUCTURED_FORMS = (("expand", sp.expand),)
+_FULL_FORMS = (
+    ("doit+expand", lambda e: sp.expand(e.doit())),
+    ("simplify", lambda e: sp.simplify(e.doit())),
+)
+_CHEAP_SIZE = 80     # operations in lhs - rhs beyond which rational-function forms get slow
 
 
 def prove_equal(lhs, rhs, definitions: dict, *, full: bool = False) -> Outcome | None:
@@ -33,15 +40,24 @@ def prove_equal(lhs, rhs, definitions: dict, *, full: bool = False) -> Outcome |
     diff = sp.sympify(lhs) - sp.sympify(rhs)
     if diff.is_Number:
         return _constants(lhs, rhs, diff)
-    outcome = _try_forms(diff, _SCALAR_FORMS)
+    forms = _forms_for(diff)
+    outcome = _try_forms(diff, forms)
     if outcome is None and definitions:
         expanded = _substitute(diff, definitions)
         if expanded != diff:
-            outcome = _try_forms(expanded, _SCALAR_FORMS, suffix=" (definitions substituted)")
+            outcome = _try_forms(expanded, forms, suffix=" (definitions substituted)")
     if outcome is None and full:
-        if sp.simplify(diff.doit()) == 0:
-            return Outcome(Verdict.PROVED, "simplify")
+        outcome = _try_forms(_substitute(diff, definitions), _SCALAR_FORMS + _FULL_FORMS)
     return outcome
+
+
+def _forms_for(diff):
+    elementary = (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.Abs, sp.floor, sp.ceiling)
+    structured = diff.has(sp.MatrixExpr, sp.Sum, sp.Product) or any(
+        not isinstance(f, elementary) for f in diff.atoms(sp.Function))
+    if structured or sp.count_ops(diff) > _CHEAP_SIZE:
+        return _STRUCTURED_FORMS
+    return _SCALAR_FORMS
 
 
 def _constants(lhs, rhs, diff) -> Outcome:

@@ -25,5 +25,6 @@ def to_text(latex: str) -> str:
     if _converter is None:
         from pylatexenc.latex2text import LatexNodes2Text
         _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+    latex = latex.replace(r"\left\|", "‖").replace(r"\right\|", "‖")
     text = _converter.latex_to_text(latex)
     return re.sub(r"\s+", " ", text).strip()
