@@ -160,9 +160,13 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
         scope.scalar(name, "real", (low, high))
     elif kind in ("matrix", "vector"):
         shape, structure = [], []
+        room = 2 if kind == "matrix" else 1
         for arg in args:
             if isinstance(arg, ast.Name) and arg.id in STRUCTURES:
                 structure.append(arg.id)
+            elif len(shape) == room:
+                raise ExpressionError(f"{item!r}: unknown structure {ast.unparse(arg)!r}; use "
+                                      f"{', '.join(STRUCTURES)}")
             elif isinstance(arg, ast.Name) and scope.lookup(arg.id) is None:
                 shape.append(scope.dim(arg.id))          # an undeclared dimension
             else:

@@ -33,6 +33,12 @@ class SquaredNorm(sp.Function):
     def _sympystr(self, printer):
         return "||%s||^2" % printer._print(self.args[0])
 
+    def doit(self, **hints):
+        vector = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
+        if isinstance(vector, sp.MatrixBase):
+            return sum(entry**2 for entry in vector)
+        return self.func(vector)
+
 
 class Inner(sp.Function):
     """The scalar u v of a row u (1 x n) and a column v (n x 1), written as juxtaposition."""

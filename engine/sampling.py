@@ -104,18 +104,14 @@ def simple_structured(rng: np.random.Generator, rows: int, cols: int,
     if "positive_semidefinite" in s:
         b = rng.integers(-1, 2, (rows, int(rng.integers(1, rows + 1))))
         return (b @ b.T).astype(float)
-    if "invertible" in s:          # unit triangular factors: determinant +-1
+    if "invertible" in s:
         lower = np.tril(rng.integers(-1, 2, (rows, rows)), -1) + np.eye(rows)
+        if "symmetric" in s:       # L D L^T with a nonzero integer diagonal D
+            return (lower * (rng.integers(1, 3, rows) * rng.choice([-1, 1], rows))) @ lower.T
         upper = np.triu(rng.integers(-1, 2, (rows, rows)), 1) + np.diag(rng.choice([-1, 1], rows))
-        product = lower @ upper
-        return (product + product.T) / 2 if "symmetric" in s and _invertible(
-            (product + product.T) / 2) else product
+        return lower @ upper       # unit triangular factors: determinant +-1
     a = rng.integers(-2, 3, (rows, cols)).astype(float)
     return np.triu(a) + np.triu(a, 1).T if "symmetric" in s else a
-
-
-def _invertible(m: np.ndarray) -> bool:
-    return abs(np.linalg.det(m)) > 0.5
 
 
 # -- scalars --------------------------------------------------------------------------------

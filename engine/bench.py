@@ -1,0 +1,115 @@
+"""Benchmark: `python -m engine.bench [--runs N] [--timeout S]`.
+
+In one run, measures the wall time of
+  * the import floor:  python -c "import sympy, numpy"
+  * the engine:        python -m engine check all
+  * a naive baseline:  every step decided by sympy.simplify(lhs - rhs) == 0 alone
+                       (same corpus, same per-step time budget, in a worker process),
+and prints the ratios and how many steps each decides. Medians of --runs runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _wall(command: list[str], runs: int) -> tuple[float, str]:
+    times, output = [], ""
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        times.append(time.perf_counter() - began)
+        output = result.stdout
+    return statistics.median(times), output
+
+
+def naive(timeout: float) -> dict:
+    """Decide every step of the corpus with simplify(lhs - rhs) == 0 alone."""
+    import sympy as sp
+
+    from .budget import Budget, TimedOut, register
+    from .check import plan
+    from .registry import collect
+
+    def decide(lhs, rhs):
+        def work():
+            if getattr(lhs, "is_Matrix", False) or getattr(rhs, "is_Matrix", False):
+                diff = sp.simplify((lhs - rhs).doit())
+                return "proved" if diff == sp.ZeroMatrix(*diff.shape) or diff == 0 else "undecided"
+            diff = sp.simplify(sp.sympify(lhs) - sp.sympify(rhs))
+            if diff == 0:
+                return "proved"
+            return "refuted" if diff.is_Number else "undecided"
+        return work
+
+    handles = []
+    for derivation in collect().derivations:
+        for entry in plan(derivation):
+            if entry.kind == "claim":
+                pairs = list(zip(entry.lhs, entry.rhs))
+            else:
+                pairs = [(entry.lhs, entry.rhs)]
+            handles.append([register(decide(a, b)) for a, b in pairs])
+    counts = {"proved": 0, "refuted": 0, "undecided": 0, "timeout": 0, "failed": 0}
+    with Budget(timeout) as budget:
+        for entry_handles in handles:
+            verdicts = []
+            for handle in entry_handles:
+                try:
+                    verdicts.append(budget.call(handle))
+                except TimedOut:
+                    verdicts.append("timeout")
+                except Exception:
+                    verdicts.append("failed")
+            worst = ("refuted" if "refuted" in verdicts else
+                     "proved" if all(v == "proved" for v in verdicts) else
+                     next(v for v in verdicts if v != "proved"))
+            counts[worst] += 1
+    return counts
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engine.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=10.0, help="per-step budget, both tools")
+    parser.add_argument("--naive-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.naive_only:
+        print(json.dumps(naive(args.timeout)))
+        return 0
+    python = sys.executable
+    env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    floor, _ = _wall([python, "-c", "import sympy, numpy"], args.runs)
+    engine, out = _wall([python, "-m", "engine", "check", "all", "--format", "json",
+                         "--timeout", str(args.timeout)], args.runs)
+    summary = json.loads(out)["summary"]
+    decided = summary["proved"] + summary["verified"] + summary["refuted"]
+    naive_time, naive_out = _wall([python, "-m", "engine.bench", "--naive-only",
+                                   "--timeout", str(args.timeout)], 1)
+    counts = json.loads(naive_out)
+    naive_decided = counts["proved"] + counts["refuted"]
+    print(f"machine: {env_note}; medians of {args.runs} runs (naive: 1 run)")
+    print(f"import floor  python -c 'import sympy, numpy'   {floor:7.2f} s")
+    print(f"engine        python -m engine check all        {engine:7.2f} s   "
+          f"{engine / floor:5.2f}x the floor   decides {decided}/{summary['steps']} entries "
+          f"({summary['proved']} proved, {summary['verified']} verified, "
+          f"{summary['refuted']} refuted)")
+    print(f"naive         simplify(lhs - rhs) == 0 only     {naive_time:7.2f} s   "
+          f"{naive_time / floor:5.2f}x the floor   decides {naive_decided}/{sum(counts.values())} "
+          f"entries ({counts['proved']} proved, {counts['refuted']} refuted, "
+          f"{counts['timeout']} timed out, {counts['failed']} failed)")
+    print(f"engine is {naive_time / engine:.1f}x faster than the naive baseline")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Checkers on their own: true identities hold, false ones are refuted with a counterexample
+that SymPy's own arithmetic confirms separates the two sides."""
+import re
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from engine import Relation, Scope, Verdict
+from engine.check import check_relation
+from engine.checkers import numeric, symbolic
+from engine.ops import col, grad, inner, sqnorm, tr
+
+from helpers import sympy_value
+
+
+def scope_with_matrices():
+    S = Scope()
+    n, m = S.dims("n m")
+    names = dict(n=n, m=m, S=S,
+                 A=S.matrix("A", n, m), B=S.matrix("B", m, n), C=S.matrix("C", n, n),
+                 H=S.matrix("H", n, n, "symmetric", "positive_definite"),
+                 Q=S.matrix("Q", n, n, "orthogonal"), D=S.matrix("D", n, n, "diagonal"),
+                 P=S.matrix("P", n, n, "positive_semidefinite"),
+                 G=S.matrix("G", n, n, "invertible"), v=S.vector("v", n),
+                 a=S.scalar("a"), b=S.scalar("b"), mu=S.scalar("mu", "positive"),
+                 k=S.scalar("k", "positive_integer"))
+    return names
+
+
+def decide(lhs, rhs, S, seed=0):
+    return check_relation(Relation.EQ, lhs, rhs, S, np.random.default_rng(seed))
+
+
+def true_identities(x):
+    A, B, C, H, Q, D, G, v, a, b, mu, n = (x[k] for k in "A B C H Q D G v a b mu n".split())
+    I = sp.Identity(n)
+    return [
+        ((a + b)**2, a**2 + 2*a*b + b**2),
+        (sp.sqrt(mu**2), mu),
+        ((mu**2 - 1) / (mu - 1), mu + 1),
+        (tr(A * B), tr(B * A)),
+        ((A * B).T, B.T * A.T),
+        (Q * Q.T, I),
+        (tr(Q * H * Q.T), tr(H)),
+        (D * H * D, D * H * D),
+        (tr(D * C), tr(C * D)),
+        (D * D.T, D**2),
+        ((H + mu * I)**-1 * H, H * (H + mu * I)**-1),
+        (G**-1 * G, I),
+        ((G.T)**-1, (G**-1).T),
+        (sqnorm(Q * v), sqnorm(v)),
+        (sp.Sum(inner(col(C, x["k"]).T, col(C, x["k"])), (x["k"], 1, n)), tr(C.T * C)),
+        (grad(v.T * H * v, v), 2 * H * v),
+        (sp.Sum(x["k"], (x["k"], 1, n)), n * (n + 1) / 2),
+    ]
+
+
+def false_identities(x):
+    A, B, C, H, Q, D, P, G, v, a, b, mu, n = (x[k] for k in "A B C H Q D P G v a b mu n".split())
+    I = sp.Identity(n)
+    return [
+        ((a + b)**2, a**2 + b**2),                      # dropped cross term
+        (-(a - b), a - b),                              # sign flip
+        (tr(A * B), 2 * tr(B * A)),                     # factor 2
+        (tr(C), n * tr(C)),                             # factor of a dimension
+        ((A * B).T, A.T * B.T),                         # wrong transpose order (shape differs)
+        (C * H, H * C),                                 # non-commuting product swapped
+        (tr(H * H), tr(H)**2),
+        (H**-1 * C, C * H**-1),
+        (sqnorm(C * v), sqnorm(v)),                     # C is not orthogonal
+        (P * P, P),                                     # PSD is not idempotent
+        (tr(G**2), tr(G)**2),
+        (sp.Sum(x["k"]**2, (x["k"], 1, n)), n * (n + 1) / 2),
+        (grad(v.T * C * v, v), 2 * C * v),              # C not symmetric
+        (mu**2, mu**3),                                 # exponent off by one
+    ]
+
+
+@pytest.mark.parametrize("index", range(17))
+def test_true_identity_is_proved_or_verified(index):
+    x = scope_with_matrices()
+    lhs, rhs = true_identities(x)[index]
+    outcome = decide(lhs, rhs, x["S"])
+    assert outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED), outcome
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("index", range(14))
+def test_false_identity_is_refuted_with_a_counterexample_sympy_confirms(index, seed):
+    x = scope_with_matrices()
+    lhs, rhs = false_identities(x)[index]
+    outcome = decide(lhs, rhs, x["S"], seed)
+    assert outcome.verdict == Verdict.REFUTED, outcome
+    example = outcome.counterexample
+    assert example is not None and example["values"] or example["exact"]
+    left = sympy_value(lhs, x["S"], example["values"])
+    right = sympy_value(rhs, x["S"], example["values"])
+    if np.shape(left) != np.shape(right):
+        return                                  # different shapes: separated by construction
+    assert not np.allclose(left, right, rtol=1e-6, atol=1e-9), (left, right)
+    assert np.allclose(left, example["lhs"]) and np.allclose(right, example["rhs"])
+
+
+def test_counterexample_is_small():
+    x = scope_with_matrices()
+    outcome = decide(x["C"] * x["H"], x["H"] * x["C"], x["S"])
+    values = outcome.counterexample["values"]
+    assert values["n"] == 2                     # 1 x 1 matrices commute, so 2 is the smallest
+    assert all(float(e).is_integer() and abs(e) <= 4 for row in values["C"] for e in row)
+
+
+def test_counterexample_shrinks_dimensions_and_values():
+    x = scope_with_matrices()
+    outcome = decide(tr(x["C"]), x["n"] * tr(x["C"]), x["S"])
+    assert outcome.counterexample["values"]["n"] == 2
+
+
+def test_constants_are_decided_by_exact_arithmetic():
+    S = Scope()
+    assert symbolic.prove_equal(sp.Integer(213504), sp.Integer(213504), {}).verdict == Verdict.PROVED
+    refuted = symbolic.prove_equal(sp.Integer(213054), sp.Integer(213504), {})
+    assert refuted.verdict == Verdict.REFUTED and refuted.counterexample["exact"]
+
+
+def test_numeric_checker_states_trials_and_tolerance():
+    x = scope_with_matrices()
+    outcome = numeric.test_equal(tr(x["A"] * x["B"]), tr(x["B"] * x["A"]), x["S"],
+                                 np.random.default_rng(0), numeric.Settings(trials=5, rtol=1e-9))
+    assert outcome.verdict == Verdict.VERIFIED
+    assert outcome.method == "numeric: 5 trials, rtol 1e-09"
+
+
+def test_numeric_checker_samples_non_square_sizes():
+    x = scope_with_matrices()
+    outcome = numeric.test_equal(tr(x["A"] * x["B"]), tr(x["B"] * x["A"]), x["S"],
+                                 np.random.default_rng(0))
+    pairs = re.findall(r"\((\d+), (\d+)\)", outcome.detail)
+    assert len(pairs) >= 3 and any(a != b for a, b in pairs), outcome.detail
+
+
+def test_domain_errors_are_resampled_not_counted():
+    S = Scope()
+    a = S.scalar("a", "real")
+    # log(a) only exists for a > 0: half the draws are discarded, the rest agree
+    outcome = decide(sp.log(a**2), 2 * sp.log(sp.Abs(a)), S)
+    assert outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED)
+    never = decide(sp.log(-a**2 - 1), sp.Integer(0), S)
+    assert never.verdict == Verdict.UNKNOWN and "domain" in never.detail
+
+
+def test_undefined_symbol_is_an_error():
+    S = Scope()
+    a = S.scalar("a")
+    stray = sp.Symbol("zeta")
+    outcome = decide(a + stray, a, S)
+    assert outcome.verdict == Verdict.ERROR and "zeta" in outcome.detail
+
+
+def test_invalid_product_is_an_error():
+    x = scope_with_matrices()
+    outcome = decide(tr(x["A"] * x["A"].T * x["B"].T), tr(x["B"] * x["A"]), x["S"])
+    assert outcome.verdict in (Verdict.ERROR, Verdict.REFUTED)
+    bad = sp.MatMul(x["A"], x["B"], x["B"])                # n x m, m x n, m x n: invalid
+    outcome = decide(tr(bad), tr(x["C"]), x["S"])
+    assert outcome.verdict == Verdict.ERROR and "multiplying" in outcome.detail
+
+
+def test_expectation_steps_are_unknown_and_say_why():
+    from engine.ops import E
+    S = Scope()
+    a = S.scalar("a")
+    outcome = decide(E(a**2), E(a)**2, S)
+    assert outcome.verdict == Verdict.UNKNOWN and "probability checker" in outcome.detail
+
+
+def test_structure_declared_on_a_definition_is_confirmed():
+    S = Scope()
+    n = S.dim("n")
+    X = S.matrix("X", n, n)
+    Y = S.define("Y", X + X.T, "positive_definite")    # false: X + X^T need not be PD
+    outcome = decide(tr(Y), tr(Y), S)
+    assert outcome.verdict == Verdict.PROVED             # identical needs no sampling
+    outcome = decide(tr(Y * Y), tr(Y)**2 + 1, S)
+    assert outcome.verdict in (Verdict.UNKNOWN, Verdict.ERROR, Verdict.REFUTED)
