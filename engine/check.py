@@ -200,22 +200,22 @@ def _run(derivation, entries, budget) -> DerivationResult:
             outcome = Outcome(Verdict.UNKNOWN, "timeout", str(exc))
         except (WorkerCrashed, RuntimeError) as exc:
             outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {exc}")
-        steps.append(_result(entry, outcome, time.perf_counter() - began))
+        steps.append(_result(entry, outcome, time.perf_counter() - began, derivation.notation))
     return DerivationResult(derivation.id, derivation.title, derivation.source.document,
                             derivation.source.where, derivation.file, tuple(steps))
 
 
-def _result(entry: _Entry, outcome: Outcome, seconds: float) -> StepResult:
+def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict) -> StepResult:
     if entry.kind == "claim":
-        lhs, rhs = (_latex(side) for side in entry.rhs)
+        lhs, rhs = (_latex(side, notation) for side in entry.rhs)
     else:
-        lhs, rhs = _latex(entry.lhs), _latex(entry.rhs)
+        lhs, rhs = _latex(entry.lhs, notation), _latex(entry.rhs, notation)
     return StepResult(entry.index, entry.kind, entry.chain,
                       "claim" if entry.kind == "claim" else entry.relation.value,
                       lhs, rhs, entry.why, outcome.verdict, outcome.method, entry.expected,
                       outcome.detail, outcome.counterexample, round(seconds, 4), entry.note)
 
 
-def _latex(expr) -> str:
+def _latex(expr, notation) -> str:
     from .render.latex import to_latex
-    return to_latex(expr)
+    return to_latex(expr, notation)

@@ -129,6 +129,7 @@ class Derivation:
     chain: tuple
     claim: Claim | None = None
     notes: str = ""
+    notation: dict = field(default_factory=dict)   # symbol name -> LaTeX, e.g. {"H_mu": r"H_\mu"}
     file: str = field(default="", compare=False)
 
     def __post_init__(self):

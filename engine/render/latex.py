@@ -6,12 +6,17 @@ import re
 import sympy as sp
 
 
-def to_latex(expr) -> str:
-    """LaTeX of a SymPy expression or number; `str` for anything else."""
+def to_latex(expr, notation: dict | None = None) -> str:
+    """LaTeX of a SymPy expression or number; `str` for anything else. `notation` maps symbol
+    names to the LaTeX the source uses for them ({"w_true": r"w_{\text{true}}"})."""
     if expr is None:
         return ""
     try:
-        return sp.latex(expr)
+        names = {}
+        if notation and isinstance(expr, sp.Basic):
+            names = {atom: notation[atom.name] for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)
+                     if atom.name in notation}
+        return sp.latex(expr, symbol_names=names) if names else sp.latex(expr)
     except Exception:                 # a foreign object in a step: show it as text
         return str(expr)
 
