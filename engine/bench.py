@@ -35,7 +35,7 @@ def naive(timeout: float) -> dict:
     """Decide every step of the corpus with simplify(lhs - rhs) == 0 alone."""
     import sympy as sp
 
-    from .budget import Budget, TimedOut, register
+    from .budget import Pool, TimedOut, register
     from .check import plan
     from .registry import collect
 
@@ -59,20 +59,18 @@ def naive(timeout: float) -> dict:
                 pairs = [(entry.lhs, entry.rhs)]
             handles.append([register(decide(a, b)) for a, b in pairs])
     counts = {"proved": 0, "refuted": 0, "undecided": 0, "timeout": 0, "failed": 0}
-    with Budget(timeout) as budget:
-        for entry_handles in handles:
-            verdicts = []
-            for handle in entry_handles:
-                try:
-                    verdicts.append(budget.call(handle))
-                except TimedOut:
-                    verdicts.append("timeout")
-                except Exception:
-                    verdicts.append("failed")
-            worst = ("refuted" if "refuted" in verdicts else
-                     "proved" if all(v == "proved" for v in verdicts) else
-                     next(v for v in verdicts if v != "proved"))
-            counts[worst] += 1
+    with Pool(timeout) as pool:
+        done = pool.run([h for entry_handles in handles for h in entry_handles])
+    for entry_handles in handles:
+        verdicts = []
+        for handle in entry_handles:
+            value, _ = done[handle]
+            verdicts.append(value if isinstance(value, str) else
+                            "timeout" if isinstance(value, TimedOut) else "failed")
+        worst = ("refuted" if "refuted" in verdicts else
+                 "proved" if all(v == "proved" for v in verdicts) else
+                 next(v for v in verdicts if v != "proved"))
+        counts[worst] += 1
     return counts
 
 

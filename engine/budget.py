@@ -1,16 +1,19 @@
-"""Run work under a wall-clock deadline in a forked worker, so a hang costs its budget only.
+"""Run work under a wall-clock deadline in forked workers, so a hang costs its budget only.
 
 Signal alarms only work in the main thread and cannot interrupt C code; a separate process
-can always be killed. The worker is forked once and reused; it is replaced after a timeout.
-The callables must exist before the first call (the fork copies them), so the caller
-registers all its work first.
+can always be killed. Workers are forked when first needed and reused; a worker whose work
+overran its budget is killed and replaced. The work must be registered (`register`) before the
+first call, because the fork copies it into the workers.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 import traceback
-from typing import Callable
+from collections import deque
+from multiprocessing.connection import wait
+from typing import Callable, Iterable
 
 _WORK: list[Callable[[], object]] = []
 
@@ -23,8 +26,12 @@ class WorkerCrashed(Exception):
     """The worker process died (out of memory, a crash in C code)."""
 
 
+class WorkFailed(Exception):
+    """The work raised; the message names the exception and where it was raised."""
+
+
 def register(work: Callable[[], object]) -> int:
-    """Make `work` callable in the worker; returns its handle for `Budget.call`."""
+    """Make `work` callable in the workers; returns its handle."""
     _WORK.append(work)
     return len(_WORK) - 1
 
@@ -39,52 +46,82 @@ def _serve(connection) -> None:
             connection.send(("ok", _WORK[handle]()))
         except Exception as exc:    # reported to the parent, which names the step
             last = traceback.extract_tb(exc.__traceback__)[-1]
-            connection.send(("raised", f"{type(exc).__name__}: {exc} (at {os.path.basename(last.filename)}:{last.lineno})"))
+            connection.send(("raised", f"{type(exc).__name__}: {exc} "
+                                       f"(at {os.path.basename(last.filename)}:{last.lineno})"))
 
 
-class Budget:
-    """Calls registered work in a worker process, giving up after `seconds`."""
+class _Worker:
+    def __init__(self):
+        context = multiprocessing.get_context("fork")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
 
-    def __init__(self, seconds: float):
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+class Pool:
+    """Runs registered work in up to `jobs` worker processes, `seconds` per piece of work."""
+
+    def __init__(self, seconds: float, jobs: int = 1):
         self.seconds = seconds
-        self._process = None
-        self._connection = None
+        self.jobs = max(1, jobs)
+        self._idle: list[_Worker] = []
         self._forkable = "fork" in multiprocessing.get_all_start_methods()
 
-    def call(self, handle: int):
-        """The work's return value; raises TimedOut, WorkerCrashed, or RuntimeError(message)
-        when the work raised."""
-        if not self._forkable:          # no fork (Windows): no deadline, but still works
-            return _WORK[handle]()
-        if self._process is None or not self._process.is_alive():
-            self._start()
-        self._connection.send(handle)
-        if not self._connection.poll(self.seconds):
-            self.close()
-            raise TimedOut(f"no decision within the {self.seconds:g} s budget")
-        try:
-            status, value = self._connection.recv()
-        except EOFError:
-            self.close()
-            raise WorkerCrashed("the checking process died") from None
-        if status == "raised":
-            raise RuntimeError(value)
-        return value
+    def run(self, handles: Iterable[int]) -> dict:
+        """{handle: (result or exception, seconds)} for every handle; exceptions are TimedOut,
+        WorkerCrashed or WorkFailed instances, never raised."""
+        handles = list(handles)
+        if not self._forkable:              # no fork (Windows): no deadline, but still works
+            return {h: self._inline(h) for h in handles}
+        pending = deque(handles)
+        running: dict = {}                 # connection -> (worker, handle, started)
+        done: dict = {}
+        while pending or running:
+            while pending and len(running) < self.jobs:
+                worker = self._idle.pop() if self._idle else _Worker()
+                handle = pending.popleft()
+                worker.connection.send(handle)
+                running[worker.connection] = (worker, handle, time.perf_counter())
+            now = time.perf_counter()
+            first_deadline = min(started for _, _, started in running.values()) + self.seconds
+            for connection in wait(list(running), timeout=max(0.0, first_deadline - now)):
+                worker, handle, started = running.pop(connection)
+                elapsed = time.perf_counter() - started
+                try:
+                    status, value = connection.recv()
+                except (EOFError, OSError):
+                    worker.stop()
+                    done[handle] = (WorkerCrashed("the checking process died"), elapsed)
+                    continue
+                self._idle.append(worker)
+                done[handle] = (WorkFailed(value) if status == "raised" else value, elapsed)
+            now = time.perf_counter()
+            for connection, (worker, handle, started) in list(running.items()):
+                if now - started >= self.seconds:
+                    del running[connection]
+                    worker.stop()
+                    done[handle] = (TimedOut(f"no decision within the {self.seconds:g} s budget"),
+                                    now - started)
+        return done
 
-    def _start(self) -> None:
-        context = multiprocessing.get_context("fork")
-        parent, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child,), daemon=True)
-        self._process.start()
-        child.close()
-        self._connection = parent
+    def _inline(self, handle: int):
+        started = time.perf_counter()
+        try:
+            value = _WORK[handle]()
+        except Exception as exc:
+            value = WorkFailed(f"{type(exc).__name__}: {exc}")
+        return value, time.perf_counter() - started
 
     def close(self) -> None:
-        if self._process is not None:
-            self._process.kill()
-            self._process.join()
-            self._connection.close()
-        self._process = self._connection = None
+        for worker in self._idle:
+            worker.stop()
+        self._idle = []
 
     def __enter__(self):
         return self

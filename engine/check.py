@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from . import __version__
-from .budget import Budget, TimedOut, WorkerCrashed, register
+from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
 from .checkers import numeric, symbolic
 from .errors import EngineError
 from .model import Claim, Derivation, Relation, Step, Verdict
@@ -154,9 +154,14 @@ def _claim_outcome(relation, ends, claim_sides, scope, rng, settings) -> Outcome
 # -- running ----------------------------------------------------------------------------
 
 def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
-                      load_errors=()) -> RunResult:
-    """Check every derivation; one broken derivation never stops the others."""
-    planned = []
+                      load_errors=(), *, jobs: int = 1, cache=None) -> RunResult:
+    """Check every derivation; one broken derivation never stops the others.
+
+    `jobs` worker processes share the entries; results do not depend on it. `cache` (a
+    ResultCache) supplies verdicts computed before with the same key and stores new ones."""
+    from .cache import ResultCache, entry_key, scope_fingerprint
+    cache = cache or ResultCache(None)
+    planned, handles = [], []
     for derivation in derivations:
         try:
             entries = plan(derivation)
@@ -164,13 +169,20 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
             exc.file = exc.file or derivation.file
             planned.append((derivation, exc))
             continue
+        scope_hash = scope_fingerprint(derivation.scope)
+        rows = []
         for entry in entries:
-            entry.work = register(_work(derivation, entry, settings))
-        planned.append((derivation, entries))
-    results = []
-    with Budget(settings.timeout) as budget:
-        for derivation, entries in planned:
-            results.append(_run(derivation, entries, budget))
+            key = entry_key(derivation, entry, settings, scope_hash)
+            cached = cache.get(key)
+            if cached is None:
+                entry.work = register(_work(derivation, entry, settings))
+                handles.append(entry.work)
+            rows.append((entry, key, cached))
+        planned.append((derivation, rows))
+    with Pool(settings.timeout, jobs) as pool:
+        outcomes = pool.run(handles)
+    results = [_assemble(derivation, rows, outcomes, cache) for derivation, rows in planned]
+    cache.close()
     return RunResult(__version__, settings.seed, tuple(results), tuple(load_errors))
 
 
@@ -185,24 +197,40 @@ def _work(derivation, entry, settings):
     return work
 
 
-def _run(derivation, entries, budget) -> DerivationResult:
-    if isinstance(entries, EngineError):
+def _assemble(derivation, rows, outcomes, cache) -> DerivationResult:
+    if isinstance(rows, EngineError):
         broken = StepResult(0, "step", "source", "", "", "", "", Verdict.ERROR, "none", None,
-                            entries.one_line(), None, 0.0)
+                            rows.one_line(), None, 0.0)
         return DerivationResult(derivation.id, derivation.title, derivation.source.document,
                                 derivation.source.where, derivation.file, (broken,))
     steps = []
-    for entry in entries:
-        began = time.perf_counter()
-        try:
-            outcome = budget.call(entry.work)
-        except TimedOut as exc:
-            outcome = Outcome(Verdict.UNKNOWN, "timeout", str(exc))
-        except (WorkerCrashed, RuntimeError) as exc:
-            outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {exc}")
-        steps.append(_result(entry, outcome, time.perf_counter() - began, derivation.notation))
+    for entry, key, cached in rows:
+        if cached is not None:
+            steps.append(_from_cache(entry, cached))
+            continue
+        value, seconds = outcomes[entry.work]
+        if isinstance(value, TimedOut):
+            outcome = Outcome(Verdict.UNKNOWN, "timeout", str(value))
+        elif isinstance(value, (WorkerCrashed, WorkFailed)):
+            outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {value}")
+        else:
+            outcome = value
+        result = _result(entry, outcome, seconds, derivation.notation)
+        if not isinstance(value, WorkerCrashed):
+            cache.put(key, {"verdict": result.verdict.value, "method": result.method,
+                            "detail": result.detail, "counterexample": result.counterexample,
+                            "lhs": result.lhs, "rhs": result.rhs, "seconds": result.seconds})
+        steps.append(result)
     return DerivationResult(derivation.id, derivation.title, derivation.source.document,
                             derivation.source.where, derivation.file, tuple(steps))
+
+
+def _from_cache(entry: _Entry, cached: dict) -> StepResult:
+    return StepResult(entry.index, entry.kind, entry.chain,
+                      "claim" if entry.kind == "claim" else entry.relation.value,
+                      cached["lhs"], cached["rhs"], entry.why, Verdict(cached["verdict"]),
+                      cached["method"], entry.expected, cached["detail"],
+                      cached["counterexample"], cached["seconds"], entry.note, cached=True)
 
 
 def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict) -> StepResult:

@@ -28,8 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 "(technion-hw2/q1), a source (technion-hw2), a short name (q1) or all")
     check.add_argument("targets", nargs="+", metavar="TARGET")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--junit", type=Path, default=None, metavar="FILE",
+                       help="also write JUnit XML (one test case per derivation) to FILE")
     _add_path(check)
     _add_checking(check)
+    _add_running(check)
 
     equal = commands.add_parser("equal", help="check one identity LHS = RHS typed here")
     equal.add_argument("lhs")
@@ -44,6 +47,26 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_path(parser) -> None:
     parser.add_argument("--path", type=Path, default=None, metavar="DIR",
                         help="folder of derivation modules (default: the bundled derivations/)")
+
+
+def _add_running(parser) -> None:
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="worker processes (default 1); results do not depend on it")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="check every step again instead of re-using cached verdicts")
+    parser.add_argument("--cache-dir", type=Path, default=Path(".engine_cache"), metavar="DIR",
+                        help="where verdicts are cached (default %(default)s)")
+
+
+def _run(args, chosen, load_errors):
+    """Check `chosen` with the options every checking command shares."""
+    from .cache import ResultCache
+    from .check import check_derivations
+    if args.jobs < 1:
+        from .errors import EngineError
+        raise EngineError("--jobs must be at least 1")
+    cache = ResultCache(None if args.no_cache else args.cache_dir)
+    return check_derivations(chosen, _settings(args), load_errors, jobs=args.jobs, cache=cache)
 
 
 def _add_checking(parser) -> None:
@@ -110,16 +133,17 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from .check import check_derivations
     from .registry import select
     from .render import json_report, terminal
-    settings = _settings(args)
     collection = _collect(args)
     chosen, notes = select(collection.derivations, args.targets)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    run = check_derivations(chosen, settings, collection.errors)
+    run = _run(args, chosen, collection.errors)
     print(json_report.render(run) if args.format == "json" else terminal.render(run))
+    if args.junit:
+        from .render import junit
+        junit.write(run, args.junit)
     if collection.errors:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
@@ -128,7 +152,7 @@ def _check(args) -> int:
 def _equal(args) -> int:
     import json
 
-    from .budget import Budget, TimedOut, register
+    from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
     from .check import check_relation, step_rng
     from .expressions import parse_declarations, parse_expression
     from .model import Relation, Verdict
@@ -146,13 +170,12 @@ def _equal(args) -> int:
     assumed = [name for name in scope.declarations if name not in declared]
     handle = register(lambda: check_relation(Relation.EQ, lhs, rhs, scope,
                                              step_rng(settings.seed, "equal", 1), settings))
-    with Budget(settings.timeout) as budget:
-        try:
-            outcome = budget.call(handle)
-        except TimedOut as exc:
-            outcome = Outcome(Verdict.UNKNOWN, "timeout", str(exc))
-        except RuntimeError as exc:
-            outcome = Outcome(Verdict.ERROR, "none", str(exc))
+    with Pool(settings.timeout) as pool:
+        outcome, _ = pool.run([handle])[handle]
+    if isinstance(outcome, TimedOut):
+        outcome = Outcome(Verdict.UNKNOWN, "timeout", str(outcome))
+    elif isinstance(outcome, (WorkerCrashed, WorkFailed)):
+        outcome = Outcome(Verdict.ERROR, "none", str(outcome))
     if args.format == "json":
         print(json.dumps({"lhs": to_latex(lhs), "rhs": to_latex(rhs), "seed": settings.seed,
                           "assumed_real": assumed, "verdict": outcome.verdict.value,

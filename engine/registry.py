@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import importlib.util
 import sys
 import traceback
@@ -53,6 +54,18 @@ def collect(root: Path = BUNDLED) -> Collection:
         seen[derivation.id] = derivation.file
         unique.append(derivation)
     return Collection(tuple(unique), tuple(errors))
+
+
+def collect_module(path: Path) -> tuple[list[Derivation], str | None]:
+    """The derivations of one module, or a one-line error if it cannot be imported."""
+    path = Path(path)
+    try:
+        module = _import(path, Path(path.stem + "_" + hashlib.sha256(
+            str(path.resolve()).encode()).hexdigest()[:8] + ".py"))
+    except Exception as exc:
+        return [], f"{_display(path)}: cannot import: {_describe(exc, path)}"
+    return [dataclasses.replace(v, file=_display(path)) for v in vars(module).values()
+            if isinstance(v, Derivation)], None
 
 
 def _import(path: Path, relative: Path):

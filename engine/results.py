@@ -32,6 +32,7 @@ class StepResult:
     counterexample: dict | None
     seconds: float
     note: str = ""
+    cached: bool = False
 
     @property
     def as_expected(self) -> bool:

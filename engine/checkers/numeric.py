@@ -84,14 +84,16 @@ def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, g
 
 def _shrink(lhs, rhs, scope, declarations, rng, settings):
     """The simplest instance that clearly separates the sides: smallest dimensions first,
-    small-integer values before random floats. None if nothing clears the margin."""
+    small-integer values before random floats, and among the refuting small-integer instances
+    the one with the smallest entries. None if nothing clears the margin."""
     dims = [(name, d) for name, d in declarations if isinstance(d, Dim)]
     ranges = [range(d.low, min(d.high, d.low + 2) + 1) for _, d in dims]
     combos = sorted(itertools.product(*ranges), key=lambda c: (sum(c), max(c, default=0), c))
     fallback = None
     for combo in combos:
         fixed = {name: size for (name, _), size in zip(dims, combo)}
-        for simple, tries in ((True, 12), (False, 3)):
+        simple_hits = []
+        for simple, tries in ((True, 16), (False, 3)):
             for _ in range(tries):
                 try:
                     values = sample_instance(scope, declarations, rng, simple=simple, dims=fixed)
@@ -101,11 +103,25 @@ def _shrink(lhs, rhs, scope, declarations, rng, settings):
                 gap = _relative_gap(left, right)
                 if gap > settings.refute_margin:
                     if simple:
-                        return values, left, right, gap
-                    fallback = fallback or (values, left, right, gap)
+                        simple_hits.append((values, left, right, gap))
+                    else:
+                        fallback = fallback or (values, left, right, gap)
+            if simple_hits:
+                return min(simple_hits, key=lambda hit: _size_of(hit[0], declarations))
         if fallback:
             return fallback
     return fallback
+
+
+def _size_of(values, declarations) -> float:
+    """How hard an instance is to read: the magnitude of its free values, fractions costing more."""
+    total = 0.0
+    for _, decl in declarations:
+        if isinstance(decl, (Definition, Eigendecomposition, Dim)):
+            continue
+        value = np.asarray(values[getattr(decl, "symbol", None) or decl.base], dtype=float)
+        total += float(np.sum(np.abs(value))) + 3.0 * float(np.sum(value != np.round(value)))
+    return total
 
 
 def _relative_gap(left, right) -> float:

@@ -14,6 +14,7 @@ def step_dict(step: StepResult) -> dict:
         "method": step.method, "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected, "note": step.note, "detail": step.detail,
         "counterexample": step.counterexample, "seconds": step.seconds,
+        "cached": step.cached,
     }
 
 
