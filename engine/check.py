@@ -10,14 +10,12 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy as sp
 
 from . import __version__
 from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
-from .checkers import numeric, symbolic
+from .checkers import numeric, statistical, symbolic
 from .errors import EngineError
 from .model import Claim, Derivation, Relation, Step, Verdict
-from .ops import Expectation
 from .results import DerivationResult, Outcome, RunResult, StepResult
 
 DEFAULT_SEED = 20261125
@@ -29,6 +27,7 @@ class CheckSettings:
     timeout: float = 10.0            # seconds per step
     prove: bool = False              # also try `simplify` on numerically verified steps
     numeric: numeric.Settings = field(default_factory=numeric.Settings)
+    statistical: statistical.Settings = field(default_factory=statistical.Settings)
 
 
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
@@ -40,10 +39,9 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
     if relation != Relation.EQ:
         return Outcome(Verdict.UNKNOWN, "none",
                        f"no checker for the relation {relation.value} yet; not checked")
-    if _has_expectation(lhs) or _has_expectation(rhs):
-        return Outcome(Verdict.UNKNOWN, "none",
-                       "the step takes expectations E[.]; the probability checker that decides "
-                       "such steps does not exist yet, so it is not checked")
+    if statistical.has_moments(lhs) or statistical.has_moments(rhs):
+        return statistical.check_expectations(lhs, rhs, scope, rng, settings.numeric,
+                                              settings.statistical)
     definitions = scope.definitions()
     outcome = symbolic.prove_equal(lhs, rhs, definitions)
     if outcome is not None:
@@ -55,10 +53,6 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
         if proof is not None:
             return proof
     return evidence
-
-
-def _has_expectation(expr) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(Expectation)
 
 
 def step_rng(seed: int, derivation_id: str, index: int) -> np.random.Generator:

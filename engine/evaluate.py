@@ -1,6 +1,8 @@
 """Numeric evaluation of SymPy expressions (scalars, matrix expressions, sums) with NumPy.
 
-`evaluate(expr, values)` walks the expression tree and computes it at one instance. It raises
+`evaluate(expr, values)` walks the expression tree and computes it at one instance, or at a
+batch of instances at once: a batched scalar is an array of shape (B,), a batched matrix one of
+shape (B, rows, cols); unbatched values broadcast against batched ones. It raises
 `DomainError` when the instance is outside the expression's domain (singular matrix, log of a
 negative number, overflow), `NotEvaluable` for constructs it has no numeric meaning for
 (E[.], unknown functions), and `ShapeError` for products and sums of mismatched shapes.
@@ -39,7 +41,7 @@ _RELATIONAL = {
 
 def evaluate(expr, values: dict, env: dict | None = None):
     """The value of `expr` at the instance `values` ({symbol: number or ndarray})."""
-    with np.errstate(all="raise"):
+    with np.errstate(all="raise", under="ignore"):
         try:
             result = _eval(sp.sympify(expr), values, env or {})
         except (FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError, OverflowError) as exc:
@@ -83,16 +85,33 @@ def _eval(e, values, env):
     raise NotEvaluable(f"no numeric meaning for {type(e).__name__} ({e})")
 
 
+def _is_matrix(value) -> bool:
+    return isinstance(value, np.ndarray) and value.ndim >= 2
+
+
 def _scalar(value):
-    if isinstance(value, np.ndarray):
-        if value.shape == (1, 1):
-            return value[0, 0]
-        raise ShapeError(f"a matrix of shape {value.shape} where a scalar is expected")
+    """A scalar or a batch of scalars (B,); a 1 x 1 matrix counts as a scalar."""
+    if _is_matrix(value):
+        if value.shape[-2:] == (1, 1):
+            return value[..., 0, 0]
+        raise ShapeError(f"a matrix of shape {_dims(value)} where a scalar is expected")
     return value
+
+
+def _dims(value) -> tuple:
+    return tuple(value.shape[-2:])
+
+
+def _scale(scalar, matrix):
+    """scalar * matrix where either may be batched."""
+    scalar = np.asarray(scalar)
+    return scalar[..., None, None] * matrix if scalar.ndim else scalar * matrix
 
 
 def _int(value, what: str) -> int:
     value = _scalar(value)
+    if np.ndim(value):
+        raise ShapeError(f"{what} must not depend on random variables")
     if float(value) != int(value):
         raise ShapeError(f"{what} must be an integer, got {value}")
     return int(value)
@@ -100,8 +119,8 @@ def _int(value, what: str) -> int:
 
 def _add(e, values, env):
     terms = [_eval(arg, values, env) for arg in e.args]
-    if any(isinstance(t, np.ndarray) for t in terms):
-        shapes = {t.shape if isinstance(t, np.ndarray) else () for t in terms}
+    if e.is_Matrix or any(_is_matrix(t) for t in terms):
+        shapes = {_dims(t) if _is_matrix(t) else () for t in terms}
         if len(shapes) > 1:
             raise ShapeError(f"adding terms of shapes {' and '.join(map(str, sorted(shapes)))}")
     total = terms[0]
@@ -122,61 +141,75 @@ def _pow(e, values, env):
     exponent = _scalar(_eval(e.exp, values, env))
     if isinstance(base, int) and isinstance(exponent, int) and exponent >= 0:
         return base ** exponent                          # exact for integer arithmetic
-    if isinstance(exponent, int) or float(exponent).is_integer():
-        if base == 0 and exponent < 0:
+    if np.ndim(exponent):
+        raise NotEvaluable("a power whose exponent is random")
+    base = np.asarray(base, dtype=float) if np.ndim(base) else float(base)
+    if float(exponent).is_integer():
+        if exponent < 0 and np.any(base == 0):
             raise DomainError("division by zero")
-        return float(base) ** int(exponent)
-    if base < 0:
-        raise DomainError(f"non-integer power {exponent} of negative {base}")
-    return float(base) ** float(exponent)
+        return base ** int(exponent)
+    if np.any(np.asarray(base) < 0):
+        raise DomainError(f"non-integer power {exponent} of a negative number")
+    return base ** float(exponent)
 
 
 def _matmul(e, values, env):
     scalar, matrix = 1, None
     for arg in e.args:
         value = _eval(arg, values, env)
-        if isinstance(value, np.ndarray) and arg.is_Matrix:
+        if _is_matrix(value) and arg.is_Matrix:
             if matrix is None:
                 matrix = value
             else:
-                if matrix.shape[1] != value.shape[0]:
-                    raise ShapeError(f"multiplying {matrix.shape} by {value.shape}")
+                if matrix.shape[-1] != value.shape[-2]:
+                    raise ShapeError(f"multiplying {_dims(matrix)} by {_dims(value)}")
                 matrix = matrix @ value
         else:
             scalar = scalar * _scalar(value)
-    return scalar if matrix is None else scalar * matrix
+    return scalar if matrix is None else _scale(scalar, matrix)
+
+
+def _hadamard(e, values, env):
+    factors = [_eval(arg, values, env) for arg in e.args]
+    if len({_dims(f) for f in factors}) > 1:
+        raise ShapeError(f"elementwise product of shapes {[_dims(f) for f in factors]}")
+    result = factors[0]
+    for factor in factors[1:]:
+        result = result * factor
+    return result
 
 
 def _matpow(e, values, env):
     base = _eval(e.base, values, env)
     exponent = _int(_eval(e.exp, values, env), "a matrix power")
-    if base.shape[0] != base.shape[1]:
-        raise ShapeError(f"power of a non-square {base.shape} matrix")
+    if base.shape[-1] != base.shape[-2]:
+        raise ShapeError(f"power of a non-square {_dims(base)} matrix")
     if exponent < 0:
         base, exponent = _inverse(base), -exponent
     return np.linalg.matrix_power(base, exponent)
 
 
 def _inverse(matrix):
-    if matrix.shape[0] != matrix.shape[1]:
-        raise ShapeError(f"inverse of a non-square {matrix.shape} matrix")
-    if np.linalg.cond(matrix) > 1e10:
+    if matrix.shape[-1] != matrix.shape[-2]:
+        raise ShapeError(f"inverse of a non-square {_dims(matrix)} matrix")
+    if np.max(np.linalg.cond(matrix)) > 1e10:
         raise DomainError("singular matrix")
     return np.linalg.inv(matrix)
 
 
-def _trace(e, values, env):
+def _square(e, values, env, what):
     matrix = _eval(e.arg, values, env)
-    if matrix.shape[0] != matrix.shape[1]:
-        raise ShapeError(f"trace of a non-square {matrix.shape} matrix")
-    return np.trace(matrix)
+    if matrix.shape[-1] != matrix.shape[-2]:
+        raise ShapeError(f"{what} of a non-square {_dims(matrix)} matrix")
+    return matrix
+
+
+def _trace(e, values, env):
+    return np.trace(_square(e, values, env, "trace"), axis1=-2, axis2=-1)
 
 
 def _det(e, values, env):
-    matrix = _eval(e.arg, values, env)
-    if matrix.shape[0] != matrix.shape[1]:
-        raise ShapeError(f"determinant of a non-square {matrix.shape} matrix")
-    return np.linalg.det(matrix)
+    return np.linalg.det(_square(e, values, env, "determinant"))
 
 
 def _sized(e, values, env, make):
@@ -187,9 +220,10 @@ def _sized(e, values, env, make):
 def _element(e, values, env):
     matrix = _eval(e.parent, values, env)
     i, j = (_int(_eval(v, values, env), "an index") for v in (e.i, e.j))
-    if not (0 <= i < matrix.shape[0] and 0 <= j < matrix.shape[1]):
-        raise ShapeError(f"entry ({i}, {j}) outside a {matrix.shape} matrix")
-    return matrix[i, j]
+    rows, cols = _dims(matrix)
+    if not (0 <= i < rows and 0 <= j < cols):
+        raise ShapeError(f"entry ({i}, {j}) outside a {rows} x {cols} matrix")
+    return matrix[..., i, j]
 
 
 def _sum_or_product(e, values, env, combine, start):
@@ -212,21 +246,26 @@ def _indexed(e, values, env):
         raise NotEvaluable(f"no values for {base}")
     first = values.get(first_index_key(base), 1)
     position = _int(_eval(e.indices[0], values, env), "an index") - first
-    if not 0 <= position < len(array):
+    if not 0 <= position < array.shape[-1]:
         raise ShapeError(f"{e} is outside {base}'s range")
-    return array[position]
+    return array[..., position]
 
 
 def _piecewise(e, values, env):
-    for expr, cond in e.args:
-        if bool(_eval(cond, values, env)):
-            return _eval(expr, values, env)
-    raise DomainError("no branch of the piecewise expression applies")
+    conditions = [np.asarray(_eval(cond, values, env), dtype=bool) for _, cond in e.args]
+    if not any(np.ndim(c) for c in conditions):
+        for (expr, _), cond in zip(e.args, conditions):
+            if cond:
+                return _eval(expr, values, env)
+        raise DomainError("no branch of the piecewise expression applies")
+    branches = [_scalar(_eval(expr, values, env)) for expr, _ in e.args]
+    return np.select(conditions, branches, default=np.nan)
 
 
 def _minmax(func):
     def handler(e, values, env):
-        return func([_scalar(_eval(arg, values, env)) for arg in e.args])
+        return func.reduce(np.broadcast_arrays(*[_scalar(_eval(arg, values, env))
+                                                 for arg in e.args]))
     return handler
 
 
@@ -243,34 +282,36 @@ def _binomial(e, values, env):
 
 
 def _delta(e, values, env):
-    i, j = (_scalar(_eval(arg, values, env)) for arg in e.args[:2])
+    i, j = (_int(_eval(arg, values, env), "an index") for arg in e.args[:2])
     return 1 if i == j else 0
 
 
 def _squared_norm(e, values, env):
     vector = _eval(e.args[0], values, env)
-    if not isinstance(vector, np.ndarray) or vector.shape[1] != 1:
+    if not _is_matrix(vector) or vector.shape[-1] != 1:
         raise ShapeError("the squared norm needs a column vector")
-    return float(np.sum(vector ** 2))
+    return np.sum(vector ** 2, axis=(-2, -1))
 
 
 def _inner(e, values, env):
     left, right = (_eval(arg, values, env) for arg in e.args)
-    if left.shape[0] != 1 or right.shape[1] != 1 or left.shape[1] != right.shape[0]:
-        raise ShapeError(f"row times column needs 1 x n and n x 1, got {left.shape} and {right.shape}")
-    return (left @ right)[0, 0]
+    if left.shape[-2] != 1 or right.shape[-1] != 1 or left.shape[-1] != right.shape[-2]:
+        raise ShapeError(f"row times column needs 1 x n and n x 1, got {_dims(left)} and "
+                         f"{_dims(right)}")
+    return (left @ right)[..., 0, 0]
 
 
 def _slice(e, values, env):
     matrix = _eval(e.matrix, values, env)
     k = _int(_eval(e.index, values, env), "a row or column index") - 1
+    rows, cols = _dims(matrix)
     if isinstance(e, ops.Col):
-        if not 0 <= k < matrix.shape[1]:
-            raise ShapeError(f"column {k + 1} of a matrix with {matrix.shape[1]} columns")
-        return matrix[:, k:k + 1]
-    if not 0 <= k < matrix.shape[0]:
-        raise ShapeError(f"row {k + 1} of a matrix with {matrix.shape[0]} rows")
-    return matrix[k:k + 1, :]
+        if not 0 <= k < cols:
+            raise ShapeError(f"column {k + 1} of a matrix with {cols} columns")
+        return matrix[..., :, k:k + 1]
+    if not 0 <= k < rows:
+        raise ShapeError(f"row {k + 1} of a matrix with {rows} rows")
+    return matrix[..., k:k + 1, :]
 
 
 def _derivative(e, values, env):
@@ -288,8 +329,9 @@ def _expectation(e, values, env):
 
 
 def _explicit_matrix(e, values, env):
-    return np.array([[_scalar(_eval(e[i, j], values, env)) for j in range(e.cols)]
-                     for i in range(e.rows)], dtype=float)
+    entries = [_scalar(_eval(e[i, j], values, env)) for i in range(e.rows) for j in range(e.cols)]
+    stacked = np.stack(np.broadcast_arrays(*[np.asarray(x, dtype=float) for x in entries]), -1)
+    return stacked.reshape(stacked.shape[:-1] + (e.rows, e.cols))
 
 
 def _relational(e, values, env):
@@ -304,8 +346,9 @@ _HANDLERS = {
     sp.MatAdd: _add,
     sp.MatMul: _matmul,
     sp.MatPow: _matpow,
+    sp.HadamardProduct: _hadamard,
     sp.Inverse: lambda e, v, env: _inverse(_eval(e.arg, v, env)),
-    sp.Transpose: lambda e, v, env: np.transpose(_eval(e.arg, v, env)),
+    sp.Transpose: lambda e, v, env: np.swapaxes(_eval(e.arg, v, env), -1, -2),
     sp.Trace: _trace,
     sp.Determinant: _det,
     sp.Identity: lambda e, v, env: _sized(e, v, env, lambda r, c: np.eye(r)),
@@ -316,8 +359,8 @@ _HANDLERS = {
     sp.Product: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a * b, 1),
     sp.Indexed: _indexed,
     sp.Piecewise: _piecewise,
-    sp.Max: _minmax(max),
-    sp.Min: _minmax(min),
+    sp.Max: _minmax(np.maximum),
+    sp.Min: _minmax(np.minimum),
     sp.factorial: _factorial,
     sp.binomial: _binomial,
     sp.KroneckerDelta: _delta,
@@ -328,6 +371,7 @@ _HANDLERS = {
     ops.Col: _slice,
     ops.Row: _slice,
     ops.Expectation: _expectation,
+    ops.AsScalar: lambda e, v, env: _scalar(_eval(e.args[0], v, env)),
     sp.Derivative: _derivative,
     ops.Gradient: _derivative,
     **{cls: _relational for cls in _RELATIONAL},

@@ -21,6 +21,33 @@ class Expectation(sp.Function):
         return "E[%s]" % printer._print(self.args[0])
 
 
+class Variance(sp.Function):
+    """Var(x) = E[x^2] - E[x]^2 of a scalar; the probability checker rewrites it that way."""
+
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\operatorname{Var}\left(%s\right)" % printer._print(self.args[0])
+
+    def in_expectations(self):
+        x = self.args[0]
+        return Expectation(x**2) - Expectation(x)**2
+
+
+class Covariance(sp.Function):
+    """Cov(x, y) = E[x y] - E[x] E[y] of scalars."""
+
+    is_commutative = True
+
+    def _latex(self, printer):
+        return r"\operatorname{Cov}\left(%s, %s\right)" % tuple(printer._print(a)
+                                                               for a in self.args)
+
+    def in_expectations(self):
+        x, y = self.args
+        return Expectation(x * y) - Expectation(x) * Expectation(y)
+
+
 class SquaredNorm(sp.Function):
     """||v||^2 of a column vector (sum of squares of its entries); real and nonnegative."""
 
@@ -51,6 +78,22 @@ class Inner(sp.Function):
                 return printer._print(arg.arg) + "^{T}"
             return printer._print(arg)
         return " ".join(show(arg) for arg in self.args)
+
+
+class AsScalar(sp.Function):
+    """The entry of a 1 x 1 matrix expression (w^T A w) as a scalar."""
+
+    is_real = True
+
+    def _latex(self, printer):
+        return printer._print(self.args[0])
+
+
+def scalar_of(expr):
+    """expr as a scalar: the entry of a 1 x 1 matrix expression, or expr itself."""
+    if getattr(expr, "is_Matrix", False) and expr.shape == (1, 1):
+        return AsScalar(expr)
+    return expr
 
 
 class _Slice(MatrixExpr):
@@ -120,6 +163,16 @@ def grad(expr, wrt):
 def E(expr):
     """The expectation E[expr]."""
     return Expectation(expr)
+
+
+def Var(x):
+    """The variance Var(x) of a scalar."""
+    return Variance(x)
+
+
+def Cov(x, y):
+    """The covariance Cov(x, y) of two scalars."""
+    return Covariance(x, y)
 
 
 def sqnorm(vector):

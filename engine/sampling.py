@@ -9,7 +9,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import DeclarationError, NotEvaluable
-from .scope import Definition, Dim, Eigendecomposition, Matrix, Scalar, Scope, Sequence
+from .scope import Definition, Dim, Eigendecomposition, Matrix, Random, Scalar, Scope, Sequence
 
 
 # -- structured matrices -------------------------------------------------------------------
@@ -177,6 +177,10 @@ def needed_declarations(scope: Scope, exprs) -> list:
             visit_expr(decl.length)
         elif isinstance(decl, Matrix):
             visit_expr(sp.Tuple(*decl.symbol.shape))
+        elif isinstance(decl, Random):
+            visit_expr(sp.Tuple(*getattr(decl.symbol, "shape", ()), *decl.distribution.params))
+            for member in decl.distribution.members():
+                visit_expr(sp.Tuple(*member.params))
         seen[name] = decl
 
     def visit_expr(expr):
@@ -212,15 +216,20 @@ def _symbols_of(expr) -> list:
 
 
 def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, *,
-                    simple: bool = False, dims: dict | None = None) -> dict:
+                    simple: bool = False, dims: dict | None = None, member: int = 0) -> dict:
     """Values for every declaration: {sympy object: int | float | ndarray}.
 
     `dims` fixes some dimensions (by name); the others are drawn from their declared range.
-    Raises DomainError when a defined quantity cannot be computed on this draw."""
+    Random variables get one draw from their distribution (its `member`-th concrete member
+    for a family such as Symmetric). Raises DomainError when a defined quantity cannot be
+    computed on this draw."""
     from .evaluate import evaluate   # evaluate imports DomainError from here
 
     values: dict = {}
     for name, decl in declarations:
+        if isinstance(decl, Random):
+            values[decl.symbol] = draw_random(decl, values, rng, None, member)
+            continue
         if isinstance(decl, Dim):
             if dims and name in dims:
                 values[decl.symbol] = int(dims[name])
@@ -254,6 +263,25 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
         else:   # pragma: no cover - every declaration kind is handled above
             raise DeclarationError(f"{name}: cannot sample a {type(decl).__name__}")
     return values
+
+
+def concrete(decl: Random, member: int):
+    """The concrete distribution used for `decl` in family member `member`."""
+    members = decl.distribution.members()
+    return members[member % len(members)]
+
+
+def draw_random(decl: Random, values: dict, rng: np.random.Generator, batch: int | None,
+                member: int = 0) -> np.ndarray | float:
+    """Draws of a random declaration: one (batch None) or `batch` of them stacked first."""
+    from .evaluate import evaluate
+    distribution = concrete(decl, member)
+    params = [float(evaluate(p, values)) for p in distribution.params]
+    shape = tuple(_size(evaluate(v, values), decl.symbol.name) for v in decl.symbol.shape) \
+        if isinstance(decl.symbol, sp.MatrixSymbol) else ()
+    size = shape if batch is None else (batch, *shape)
+    value = distribution.draw(rng, size, *params)
+    return value if size else float(value)
 
 
 def first_index_key(base) -> tuple:

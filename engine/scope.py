@@ -63,6 +63,14 @@ class Sequence:
 
 
 @dataclass(frozen=True)
+class Random:
+    """A random scalar, or a matrix/vector with i.i.d. entries, independent of every other
+    random declaration."""
+    symbol: sp.Basic
+    distribution: object      # an engine.distributions.Distribution
+
+
+@dataclass(frozen=True)
 class Eigendecomposition:
     """`matrix = U diag(eigenvalues) U^T`, with `Lambda = diag(eigenvalues)`."""
     matrix: sp.MatrixSymbol
@@ -123,6 +131,23 @@ class Scope:
     def vector(self, name: str, length) -> sp.MatrixSymbol:
         """A column vector of `length` entries."""
         return self.matrix(name, length, 1)
+
+    def random(self, name: str, distribution, rows=None, cols=None) -> sp.Basic:
+        """A random scalar (no shape) or a rows x cols matrix with i.i.d. entries drawn from
+        `distribution` (engine.distributions); independent of every other random declaration."""
+        if rows is None:
+            symbol = sp.Symbol(name, real=True)
+        else:
+            symbol = sp.MatrixSymbol(name, rows, 1 if cols is None else cols)
+        self._add(name, Random(symbol, distribution))
+        return symbol
+
+    def random_vector(self, name: str, length, distribution) -> sp.MatrixSymbol:
+        """A column vector of `length` i.i.d. entries."""
+        return self.random(name, distribution, length, 1)
+
+    def randoms(self) -> list:
+        return [d for d in self.declarations.values() if isinstance(d, Random)]
 
     def define(self, name: str, expr, *structure: str) -> sp.Basic:
         """A named abbreviation the source uses (H = X^T X); steps may use either form.

@@ -166,14 +166,6 @@ def test_invalid_product_is_an_error():
     assert outcome.verdict == Verdict.ERROR and "multiplying" in outcome.detail
 
 
-def test_expectation_steps_are_unknown_and_say_why():
-    from engine.ops import E
-    S = Scope()
-    a = S.scalar("a")
-    outcome = decide(E(a**2), E(a)**2, S)
-    assert outcome.verdict == Verdict.UNKNOWN and "probability checker" in outcome.detail
-
-
 def test_structure_declared_on_a_definition_is_confirmed():
     S = Scope()
     n = S.dim("n")

@@ -10,7 +10,8 @@ sigma_w^2 delta_ij. The corrected chain carries sigma_w^2/d from there on.
 """
 import sympy as sp
 
-from engine import Derivation, Scope, Source, UNKNOWN, REFUTED, claim, eq
+from engine import Derivation, Scope, Source, REFUTED, claim, eq
+from engine.distributions import Normal
 from engine.ops import E, col, inner, row, sqnorm, tr
 
 S = Scope()
@@ -18,8 +19,8 @@ d, N = S.dims("d N")
 X = S.matrix("X", N, d)
 mu = S.scalar("mu", "positive")
 sigma_w, sigma_epsilon = S.scalars("sigma_w sigma_epsilon", "positive")
-w_true = S.vector("w_true", d)
-epsilon = S.vector("epsilon", N)
+w_true = S.random_vector("w_true", d, Normal(0, sigma_w**2 / d))
+epsilon = S.random_vector("epsilon", N, Normal(0, sigma_epsilon**2))
 y = S.define("y", X * w_true + epsilon)
 I = sp.Identity(d)
 H = S.define("H", X.T * X, "symmetric", "positive_semidefinite")
@@ -30,10 +31,6 @@ i, j = sp.symbols("i j", integer=True, positive=True)
 
 A = H_mu**-1 * H - I          # the bias operator (H_mu^{-1} H - I)
 B = H_mu**-1 * X.T            # the noise operator H_mu^{-1} X^T
-
-E_NOTE = ("E[.] over w_true and epsilon: decided by the probability checker, which does not "
-          "exist yet")
-
 
 def double_sum(summand, upper):
     return sp.Sum(summand, (i, 1, upper), (j, 1, upper))
@@ -111,30 +108,30 @@ bayes_risk = Derivation(
         E(sqnorm(A * w_true + B * epsilon)),
         eq(E(sqnorm(A * w_true)) + E(sqnorm(B * epsilon)),
            "expand the square; the cross term has zero mean (w_true and epsilon are independent "
-           "and centred)", expect=UNKNOWN, note=E_NOTE),
+           "and centred)"),
         eq(E(w_true.T * A * A * w_true) + E(epsilon.T * X * H_mu**-1 * H_mu**-1 * X.T * epsilon),
-           "||v||^2 = v^T v, and H_mu^-1, A are symmetric", expect=UNKNOWN, note=E_NOTE),
+           "||v||^2 = v^T v, and H_mu^-1, A are symmetric"),
         eq(double_sum(E(inner(row(w_true, i), row(w_true, j)))
                       * inner(col(A, i).T, col(A, j)), d)
            + double_sum(E(inner(row(epsilon, i), row(epsilon, j)))
                         * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
            "write the quadratic forms as double sums; hint: E[eps^T X H^-1 H^-1 X^T eps] = "
-           "sum_ij E[eps_i eps_j] (X H^-1)_i (H^-1 X^T)_j", expect=UNKNOWN, note=E_NOTE),
+           "sum_ij E[eps_i eps_j] (X H^-1)_i (H^-1 X^T)_j"),
         eq(double_sum(sigma_w**2 * sp.KroneckerDelta(i, j) * inner(col(A, i).T, col(A, j)), d)
            + double_sum(sigma_epsilon**2 * sp.KroneckerDelta(i, j)
                         * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
            "E[w_i w_j] = sigma_w^2 delta_ij; hint: E[eps_i eps_j] = sigma_eps^2 delta_ij",
-           expect=UNKNOWN,
-           note=E_NOTE + ". This is the source's error: w_true ~ N(0, sigma_w^2/d I) gives "
-                "E[w_i w_j] = (sigma_w^2/d) delta_ij; the factor 1/d is lost here. The "
-                "correction below keeps it.",
+           expect=REFUTED,
+           note="The source's error: w_true ~ N(0, sigma_w^2/d I) gives E[w_i w_j] = "
+                "(sigma_w^2/d) delta_ij, so the factor 1/d is lost here (the sides differ "
+                "whenever d >= 2). The correction keeps it and reaches the claim.",
            correction=[
                eq(double_sum((sigma_w**2 / d) * sp.KroneckerDelta(i, j)
                              * inner(col(A, i).T, col(A, j)), d)
                   + double_sum(sigma_epsilon**2 * sp.KroneckerDelta(i, j)
                                * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
                   "E[w_i w_j] = (sigma_w^2/d) delta_ij since Cov(w_true) = sigma_w^2/d I; "
-                  "E[eps_i eps_j] = sigma_eps^2 delta_ij", expect=UNKNOWN, note=E_NOTE),
+                  "E[eps_i eps_j] = sigma_eps^2 delta_ij"),
                *after_second_moments(sigma_w**2 / d),
                final_line(sigma_w**2 / d),
            ]),

@@ -61,7 +61,8 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
 
 
 def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, gap) -> Outcome:
-    best = _shrink(lhs, rhs, scope, declarations, rng, settings)
+    best = shrink(lambda v: (evaluate(lhs, v), evaluate(rhs, v)), scope, declarations, rng,
+                  settings)
     if best is None:
         if gap < settings.refute_margin:
             return Outcome(Verdict.UNKNOWN, "numeric",
@@ -82,10 +83,11 @@ def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, g
     return Outcome(Verdict.REFUTED, "numeric counterexample", detail, counterexample)
 
 
-def _shrink(lhs, rhs, scope, declarations, rng, settings):
-    """The simplest instance that clearly separates the sides: smallest dimensions first,
-    small-integer values before random floats, and among the refuting small-integer instances
-    the one with the smallest entries. None if nothing clears the margin."""
+def shrink(sides, scope, declarations, rng, settings, member: int = 0):
+    """The simplest instance that clearly separates the sides (`sides(values)` computes both):
+    smallest dimensions first, small-integer values before random floats, and among the
+    refuting small-integer instances the one with the smallest entries. Returns
+    (values, left, right, gap), or None if nothing clears the margin."""
     dims = [(name, d) for name, d in declarations if isinstance(d, Dim)]
     ranges = [range(d.low, min(d.high, d.low + 2) + 1) for _, d in dims]
     combos = sorted(itertools.product(*ranges), key=lambda c: (sum(c), max(c, default=0), c))
@@ -96,8 +98,9 @@ def _shrink(lhs, rhs, scope, declarations, rng, settings):
         for simple, tries in ((True, 16), (False, 3)):
             for _ in range(tries):
                 try:
-                    values = sample_instance(scope, declarations, rng, simple=simple, dims=fixed)
-                    left, right = evaluate(lhs, values), evaluate(rhs, values)
+                    values = sample_instance(scope, declarations, rng, simple=simple, dims=fixed,
+                                             member=member)
+                    left, right = sides(values)
                 except (DomainError, NotEvaluable, ShapeError, DeclarationError):
                     continue
                 gap = _relative_gap(left, right)

@@ -1,0 +1,378 @@
+"""Evidence for steps with E[.], Var(.) and Cov(.,.) over declared random variables.
+
+Routes, cheapest and strongest first:
+1. pointwise: both sides are linear in E[.] with deterministic coefficients and the integrands
+   agree for every outcome, so the expectations agree by linearity of E;
+2. exact moments: on random instances of the deterministic symbols, every E[f] is computed
+   exactly from the distributions' means and variances, which is possible when f is a
+   polynomial of degree <= 2 in each random declaration (fitted, then confirmed at extra
+   points); both sides are then compared like the numeric checker does;
+3. Monte Carlo: otherwise `samples` draws per instance and a z-test of lhs - rhs (delta
+   method), two-sided, with a per-step false-alarm probability of `alpha` (normal
+   approximation) split over instances, outputs and distributions.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import sympy as sp
+
+from ..errors import DeclarationError, NotEvaluable
+from ..evaluate import ShapeError, evaluate
+from ..model import Verdict
+from ..ops import Covariance, Expectation, Variance, scalar_of
+from ..results import Outcome
+from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
+                        sample_instance)
+from ..scope import Definition, Eigendecomposition, Random
+from . import numeric
+
+
+@dataclass(frozen=True)
+class Settings:
+    samples: int = 20000        # Monte Carlo draws per instance
+    instances: int = 3          # deterministic instances for Monte Carlo
+    alpha: float = 1e-6         # per-step false-alarm probability of a Monte Carlo refutation
+
+
+class NotPolynomial(Exception):
+    """An integrand is not a polynomial of degree <= 2 in some random declaration."""
+
+
+def has_moments(expr) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(Expectation, Variance, Covariance)
+
+
+def check_expectations(lhs, rhs, scope, rng, numeric_settings: numeric.Settings,
+                       settings: Settings = Settings()) -> Outcome:
+    """A verdict for `lhs = rhs` where the sides take expectations over the scope's randoms."""
+    lhs, rhs = in_expectations(sp.sympify(lhs)), in_expectations(sp.sympify(rhs))
+    for side in (lhs, rhs):
+        for term in side.atoms(Expectation):
+            if term.args[0].has(Expectation):
+                return Outcome(Verdict.UNKNOWN, "none", "nested E[.] (conditional expectations) "
+                               "are not supported yet")
+            if getattr(term.args[0], "is_Matrix", False) and term.args[0].shape != (1, 1):
+                return Outcome(Verdict.UNKNOWN, "none", "E[.] of a matrix-valued expression is "
+                               "not supported yet")
+    try:
+        declarations = needed_declarations(scope, [lhs, rhs])
+    except DeclarationError as exc:
+        return Outcome(Verdict.ERROR, "statistical", exc.message)
+    random_names = _random_names(scope, declarations)
+    lhs, rhs = (_hoist(side, random_names) for side in (lhs, rhs))
+    pointwise = _pointwise(lhs, rhs, scope, random_names, rng, numeric_settings)
+    if pointwise is not None:
+        return pointwise
+    randoms = [decl for name, decl in declarations if isinstance(decl, Random)]
+    families = max((len(d.distribution.members()) for d in randoms), default=1)
+    outcomes = []
+    for member in range(families):
+        outcome = _by_moments(lhs, rhs, scope, declarations, random_names, rng,
+                              numeric_settings, settings, member, families)
+        if families > 1:
+            names = ", ".join(f"{d.symbol} ~ {concrete(d, member).describe()}" for d in randoms)
+            outcome = Outcome(outcome.verdict, outcome.method,
+                              f"{outcome.detail} [with {names}]".strip(), outcome.counterexample)
+        if outcome.verdict != Verdict.VERIFIED:
+            return outcome
+        outcomes.append(outcome)
+    if families == 1:
+        return outcomes[0]
+    described = "; ".join(", ".join(f"{d.symbol} ~ {concrete(d, m).describe()}" for d in randoms)
+                          for m in range(families))
+    methods = sorted({o.method.split(":")[0] for o in outcomes})
+    return Outcome(Verdict.VERIFIED, " + ".join(methods) + f": {families} distributions",
+                   f"holds for each of {families} symmetric distributions: {described}")
+
+
+def in_expectations(expr):
+    """expr with Var and Cov written as expectations."""
+    if not isinstance(expr, sp.Basic):
+        return expr
+    return expr.replace(lambda e: isinstance(e, (Variance, Covariance)),
+                        lambda e: e.in_expectations())
+
+
+def _random_names(scope, declarations) -> set:
+    """Names of random declarations and of definitions that depend on them."""
+    names = set()
+    for name, decl in scope.declarations.items():
+        if isinstance(decl, Random):
+            names.add(name)
+        elif isinstance(decl, Definition):
+            used = {getattr(a, "name", str(a)) for a in decl.expr.free_symbols} | {
+                a.name for a in decl.expr.atoms(sp.MatrixSymbol)}
+            if used & names:
+                names.add(name)
+    return names
+
+
+def _mentions(expr, names: set) -> bool:
+    atoms = expr.atoms(sp.Symbol, sp.MatrixSymbol)
+    return any(getattr(a, "name", None) in names for a in atoms)
+
+
+# -- route 1: pointwise -------------------------------------------------------------------
+
+def _hoist(expr, random_names):
+    """Sums of E-terms with deterministic coefficients rewritten as one E of the sum
+    (sum_i c_i E[f_i] = E[sum_i c_i f_i]), so no E-term depends on a summation index."""
+    def movable(e):
+        return (isinstance(e, sp.Sum) and e.function.has(Expectation)
+                and _linear_in_expectations(e.function, random_names)
+                and not any(_mentions(sp.Tuple(*limit[1:]), random_names) for limit in e.limits))
+
+    def hoisted(e):
+        strip = {t: scalar_of(t.args[0]) for t in e.function.atoms(Expectation)}
+        return Expectation(sp.Sum(e.function.xreplace(strip), *e.limits))
+
+    return expr.replace(movable, hoisted) if isinstance(expr, sp.Basic) else expr
+
+def _linear_in_expectations(expr, random_names) -> bool:
+    if isinstance(expr, Expectation):
+        return True
+    if not expr.has(Expectation):
+        return not _mentions(expr, random_names)
+    if isinstance(expr, sp.Add):
+        return all(_linear_in_expectations(a, random_names) for a in expr.args)
+    if isinstance(expr, sp.Mul):
+        with_e = [a for a in expr.args if a.has(Expectation)]
+        others = [a for a in expr.args if not a.has(Expectation)]
+        return (len(with_e) == 1 and _linear_in_expectations(with_e[0], random_names)
+                and not any(_mentions(a, random_names) for a in others))
+    if isinstance(expr, sp.Sum):
+        return _linear_in_expectations(expr.function, random_names)
+    return False
+
+
+def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
+    if not all(_linear_in_expectations(sp.sympify(s), random_names) for s in (lhs, rhs)):
+        return None
+    strip = {e: scalar_of(e.args[0]) for side in (lhs, rhs) for e in side.atoms(Expectation)}
+    left, right = lhs.xreplace(strip), rhs.xreplace(strip)
+    if left == right:
+        return Outcome(Verdict.PROVED, "pointwise: identical integrands",
+                       "the integrands are identical, and E is linear")
+    outcome = numeric.test_equal(left, right, scope, rng, settings)
+    if outcome.verdict.holds:
+        return Outcome(outcome.verdict, f"pointwise: {outcome.method}",
+                       "the integrands agree for every outcome, and E is linear; "
+                       + outcome.detail)
+    return None
+
+
+# -- routes 2 and 3: moments ----------------------------------------------------------------
+
+def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settings, settings,
+                member, families) -> Outcome:
+    terms = sorted({e for side in (lhs, rhs) for e in side.atoms(Expectation)}, key=sp.srepr)
+    holders = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(terms)}
+    outer = (lhs.xreplace(holders), rhs.xreplace(holders))
+    exact = 0
+    for trial in range(numeric_settings.trials):
+        try:
+            values = sample_instance(scope, declarations, rng, member=member)
+        except DomainError:
+            continue
+        except DeclarationError as exc:
+            return Outcome(Verdict.ERROR, "statistical", exc.message)
+        try:
+            expectations = {holders[t]: _exact(t.args[0], values, scope, random_names, rng,
+                                               member) for t in terms}
+        except NotPolynomial:
+            return _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng,
+                                settings, member, families)
+        except (DomainError, NotEvaluable, ShapeError) as exc:
+            return _failure(exc)
+        def sides(values):
+            expectations = {holders[t]: _exact(t.args[0], values, scope, random_names, rng,
+                                               member) for t in terms}
+            return tuple(evaluate(side, {**values, **expectations}) for side in outer)
+
+        try:
+            left, right = sides(values)
+        except (DomainError, NotEvaluable, ShapeError) as exc:
+            return _failure(exc)
+        gap = numeric._relative_gap(left, right)
+        if gap > numeric_settings.rtol:
+            if gap < numeric_settings.refute_margin:
+                return Outcome(Verdict.UNKNOWN, "exact moments",
+                               f"sides differ by a relative {gap:.2g}, too close to rounding error")
+            simpler = numeric.shrink(sides, scope, declarations, rng, numeric_settings, member)
+            if simpler is not None:
+                values, left, right, gap = simpler
+            shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
+                     if k not in random_names}
+            return Outcome(Verdict.REFUTED, "exact moments",
+                           f"with E[.] computed exactly from the distributions' moments the sides "
+                           f"differ by a relative {gap:.3g}",
+                           {"values": shown, "lhs": numeric._plain(left),
+                            "rhs": numeric._plain(right), "relative_difference": gap,
+                            "exact": False})
+        exact += 1
+    if exact == 0:
+        return Outcome(Verdict.UNKNOWN, "exact moments", "no sampled instance was in the domain")
+    return Outcome(Verdict.VERIFIED, f"exact moments: {exact} instances, "
+                   f"rtol {numeric_settings.rtol:g}",
+                   f"E[.] computed exactly from the distributions' means and variances "
+                   f"(integrands of degree <= 2 in each random variable) on {exact} random "
+                   "instances of the other symbols")
+
+
+def _failure(exc) -> Outcome:
+    if isinstance(exc, ShapeError):
+        return Outcome(Verdict.ERROR, "statistical", str(exc))
+    if isinstance(exc, NotEvaluable):
+        return Outcome(Verdict.UNKNOWN, "statistical", f"cannot evaluate: {exc}")
+    return Outcome(Verdict.UNKNOWN, "statistical", f"outside the domain: {exc}")
+
+
+def _with_randoms(values, scope, random_names, assignment: dict) -> dict:
+    """values with the random declarations set to `assignment` (possibly batched) and every
+    definition that depends on them recomputed."""
+    result = {**values, **assignment}
+    for name, decl in scope.declarations.items():
+        if name not in random_names:
+            continue
+        if isinstance(decl, Definition):
+            result[decl.symbol] = evaluate(decl.expr, result)
+        elif isinstance(decl, Eigendecomposition):
+            raise NotEvaluable("an eigendecomposition of a random matrix")
+    return result
+
+
+def _exact(integrand, values, scope, random_names, rng, member):
+    """E[integrand] given the deterministic `values`, exactly, for integrands of degree <= 2
+    in each random declaration. Raises NotPolynomial otherwise."""
+    groups = [d for name, d in scope.declarations.items()
+              if isinstance(d, Random) and _depends(integrand, d, scope)]
+    plans = [_quadratic_plan(decl, values, rng, member) for decl in groups]
+    sizes = [len(points) for points, *_ in plans]
+    grid = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), int)
+    assignment = {}
+    for (points, *_), decl, index in zip(plans, groups, grid):
+        assignment[decl.symbol] = points[index] if points.ndim > 1 else points[index]
+    batched = _with_randoms(values, scope, random_names, assignment)
+    f = np.asarray(evaluate(integrand, batched), dtype=float)
+    if f.ndim >= 2 and f.shape[-2:] == (1, 1):
+        f = f[..., 0, 0]
+    f = np.broadcast_to(f, (grid.shape[1],)).reshape(sizes) if sizes else f
+    for axis, (points, fit_count, predict, weights) in enumerate(plans):
+        moved = np.moveaxis(f, axis, 0)
+        fitted, checks = moved[:fit_count], moved[fit_count:]
+        predicted = np.tensordot(predict, fitted, axes=(1, 0))
+        scale = 1e-7 * max(1.0, float(np.max(np.abs(moved))))
+        if np.max(np.abs(predicted - checks), initial=0) > scale:
+            raise NotPolynomial()
+    for axis in reversed(range(len(plans))):
+        _, fit_count, _, weights = plans[axis]
+        f = np.tensordot(np.moveaxis(f, axis, -1)[..., :fit_count], weights, axes=(-1, 0))
+    return float(f)
+
+
+def _depends(integrand, decl, scope) -> bool:
+    if integrand.has(decl.symbol):
+        return True
+    for name, other in scope.declarations.items():
+        if isinstance(other, Definition) and integrand.has(other.symbol) and \
+                _depends(other.expr, decl, scope):
+            return True
+    return False
+
+
+def _quadratic_plan(decl, values, rng, member):
+    """Points at which to evaluate, and the linear maps that turn the values there into the
+    prediction at the check points and into E[.] under the declaration's distribution."""
+    shape = tuple(int(evaluate(v, values)) for v in decl.symbol.shape) \
+        if isinstance(decl.symbol, sp.MatrixSymbol) else ()
+    k = int(np.prod(shape)) if shape else 1
+    distribution = concrete(decl, member)
+    mean, variance = distribution.moments(*[float(evaluate(p, values))
+                                            for p in distribution.params])
+    pairs = list(itertools.combinations(range(k), 2))
+    eye = np.eye(k)
+    fit = [np.zeros(k)] + [s * eye[i] for i in range(k) for s in (1, -1)] + \
+          [eye[i] + eye[j] for i, j in pairs]
+    checks = [rng.standard_normal(k) * 1.5 for _ in range(2)]
+
+    def features(z):     # the monomials 1, z_i, z_i^2, z_i z_j
+        return np.concatenate([[1.0], z, z**2, [z[i] * z[j] for i, j in pairs]])
+
+    design = np.array([features(z) for z in fit])            # square and invertible
+    to_coefficients = np.linalg.inv(design)
+    predict = np.array([features(z) for z in checks]) @ to_coefficients
+    second = variance + mean**2
+    expected_features = np.concatenate([[1.0], np.full(k, mean), np.full(k, second),
+                                        np.full(len(pairs), mean * mean)])
+    weights = expected_features @ to_coefficients
+    points = np.array(fit + checks)
+    points = points.reshape((len(points), *shape)) if shape else points[:, 0]
+    return points, len(fit), predict, weights
+
+
+def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, settings,
+                 member, families) -> Outcome:
+    n = settings.samples
+    worst, tests = 0.0, 0
+    z_needed = None
+    for trial in range(settings.instances):
+        try:
+            values = sample_instance(scope, declarations, rng, member=member)
+            draws = {d.symbol: draw_random(d, values, rng, n, member)
+                     for _, d in declarations if isinstance(d, Random)}
+            batched = _with_randoms(values, scope, random_names, draws)
+            columns = []
+            for term in terms:
+                sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
+                if sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
+                    sample = sample[..., 0, 0]
+                columns.append(np.broadcast_to(sample, (n,)))
+        except (DomainError, NotEvaluable, ShapeError) as exc:
+            return _failure(exc)
+        samples = np.stack(columns, axis=1)
+        means = samples.mean(axis=0)
+        covariance = np.atleast_2d(np.cov(samples, rowvar=False))
+
+        def difference(m):
+            point = {**values, **{holders[t]: m[k] for k, t in enumerate(terms)}}
+            left, right = (evaluate(side, point) for side in outer)
+            return float(left - right), float(left), float(right)
+
+        try:
+            gap, left, right = difference(means)
+            gradient = np.zeros(len(terms))
+            for k in range(len(terms)):
+                h = 1e-6 * max(1.0, abs(means[k]))
+                up, down = means.copy(), means.copy()
+                up[k] += h
+                down[k] -= h
+                gradient[k] = (difference(up)[0] - difference(down)[0]) / (2 * h)
+        except (DomainError, NotEvaluable, ShapeError) as exc:
+            return _failure(exc)
+        standard_error = float(np.sqrt(max(gradient @ covariance @ gradient, 0.0) / n))
+        tests = settings.instances * families
+        z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
+        scale = max(1.0, abs(left), abs(right))
+        if standard_error < 1e-12 * scale:
+            z = 0.0 if abs(gap) <= 1e-9 * scale else float("inf")
+        else:
+            z = abs(gap) / standard_error
+        if z > z_needed:
+            shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
+                     if k not in random_names}
+            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                           f"the sides differ by {z:.1f} standard errors (threshold "
+                           f"{z_needed:.2f}, false-alarm probability <= {settings.alpha:g})",
+                           {"values": shown, "lhs": round(left, 6), "rhs": round(right, 6),
+                            "standard_error": standard_error, "z": round(z, 2),
+                            "exact": False})
+        worst = max(worst, z)
+    return Outcome(Verdict.VERIFIED,
+                   f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}",
+                   f"largest |z| {worst:.2f} over {settings.instances} instances (threshold "
+                   f"{z_needed:.2f}: false-alarm probability <= {settings.alpha:g} under the "
+                   "normal approximation)")

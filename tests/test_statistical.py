@@ -1,0 +1,126 @@
+"""The probability checker: exact moments, pointwise linearity, Monte Carlo, symmetric families.
+Each true step is mutated the way a tired author would, and every mutant must be refuted."""
+import numpy as np
+import pytest
+import sympy as sp
+
+from engine import Relation, Scope, Verdict
+from engine.check import check_relation
+from engine.distributions import Bernoulli, Normal, Symmetric, Uniform
+from engine.ops import Cov, E, Var, sqnorm, tr
+
+
+def decide(lhs, rhs, S, seed=0):
+    return check_relation(Relation.EQ, lhs, rhs, S, np.random.default_rng(seed))
+
+
+def ridge_scope():
+    S = Scope()
+    d, N = S.dims("d N")
+    A, B = S.matrix("A", d, d), S.matrix("B", d, N)
+    sigma_w, sigma_e = S.scalars("sigma_w sigma_e", "positive")
+    w = S.random_vector("w", d, Normal(0, sigma_w**2 / d))
+    e = S.random_vector("e", N, Normal(0, sigma_e**2))
+    return S, d, A, B, w, e, sigma_w, sigma_e
+
+
+def test_gaussian_quadratic_form_is_decided_exactly():
+    S, d, A, B, w, e, sw, se = ridge_scope()
+    truth = sw**2 / d * tr(A.T * A) + se**2 * tr(B.T * B)
+    outcome = decide(E(sqnorm(A * w + B * e)), truth, S)
+    assert outcome.verdict == Verdict.VERIFIED and outcome.method.startswith("exact moments")
+
+
+@pytest.mark.parametrize("mutant", ["drop 1/d", "drop term", "sign", "factor 2", "transpose"])
+def test_mutated_quadratic_form_is_refuted(mutant):
+    S, d, A, B, w, e, sw, se = ridge_scope()
+    wrong = {
+        "drop 1/d": sw**2 * tr(A.T * A) + se**2 * tr(B.T * B),
+        "drop term": sw**2 / d * tr(A.T * A),
+        "sign": sw**2 / d * tr(A.T * A) - se**2 * tr(B.T * B),
+        "factor 2": 2 * sw**2 / d * tr(A.T * A) + se**2 * tr(B.T * B),
+        "transpose": sw**2 / d * tr(A * A) + se**2 * tr(B.T * B),
+    }[mutant]
+    outcome = decide(E(sqnorm(A * w + B * e)), wrong, S)
+    assert outcome.verdict == Verdict.REFUTED, outcome
+    assert outcome.counterexample["values"]["d"] <= 3
+
+
+def test_dropping_a_cross_term_with_zero_mean_is_verified():
+    S, d, A, B, w, e, sw, se = ridge_scope()
+    outcome = decide(E(sqnorm(A * w + B * e)), E(sqnorm(A * w)) + E(sqnorm(B * e)), S)
+    assert outcome.verdict == Verdict.VERIFIED
+
+
+def test_identical_integrands_under_linearity_are_pointwise():
+    S, d, A, B, w, e, sw, se = ridge_scope()
+    outcome = decide(E(sqnorm(A * w)) + 3, E(w.T * A.T * A * w) + 3, S)
+    assert outcome.verdict == Verdict.VERIFIED and outcome.method.startswith("pointwise")
+
+
+def relu_scope(distribution):
+    S = Scope()
+    z = S.random("z", distribution)
+    return S, z
+
+
+def test_monte_carlo_decides_non_polynomial_integrands():
+    S, z = relu_scope(Normal(0, 1))
+    outcome = decide(E(sp.Max(z, 0)**2), sp.Rational(1, 2), S)
+    assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
+    assert "threshold" in outcome.detail and "1e-06" in outcome.detail
+
+
+@pytest.mark.parametrize("wrong", [1, sp.Rational(1, 4), -sp.Rational(1, 2), sp.Rational(3, 5)])
+def test_monte_carlo_catches_a_wrong_factor_or_sign(wrong):
+    S, z = relu_scope(Normal(0, 1))
+    outcome = decide(E(sp.Max(z, 0)**2), wrong, S)
+    assert outcome.verdict == Verdict.REFUTED and outcome.counterexample["z"] > 5
+
+
+def test_monte_carlo_has_no_false_alarm_over_many_seeds():
+    S, z = relu_scope(Uniform(-1, 2))
+    truth = sp.Rational(4, 3) / 3        # E[max(z,0)^2] = (1/3) * (2^3/3) / ... = 8/9 * 1/2
+    truth = sp.Integer(8) / 9
+    refuted = [seed for seed in range(40)
+               if decide(E(sp.Max(z, 0)**2), truth, S, seed).verdict == Verdict.REFUTED]
+    assert refuted == []
+
+
+def test_any_symmetric_distribution_is_checked_for_several_and_says_which():
+    S, z = relu_scope(Symmetric(1))
+    outcome = decide(E(sp.Max(z, 0)**2), E(z**2) / 2, S)
+    assert outcome.verdict == Verdict.VERIFIED
+    for name in ("Normal", "Uniform", "Laplace", "SymmetricDiscrete"):
+        assert name in outcome.detail
+
+
+def test_a_gaussian_only_fact_is_refuted_for_another_symmetric_distribution():
+    S, z = relu_scope(Symmetric(1))
+    outcome = decide(E(z**4), 3, S)              # true for the normal only
+    assert outcome.verdict == Verdict.REFUTED
+    assert "Uniform" in outcome.detail or "Laplace" in outcome.detail
+
+
+def test_variance_and_covariance_are_rewritten_as_expectations():
+    S = Scope()
+    u = S.random("u", Uniform(0, 1))
+    v = S.random("v", Normal(2, 3))
+    assert decide(Var(u), sp.Rational(1, 12), S).verdict == Verdict.VERIFIED
+    assert decide(Var(u), sp.Rational(1, 3), S).verdict == Verdict.REFUTED
+    assert decide(Var(2 * v + 1), 12, S).verdict == Verdict.VERIFIED
+    assert decide(Cov(u, v), 0, S).verdict == Verdict.VERIFIED
+    assert decide(Cov(u, u + v), sp.Rational(1, 12), S).verdict == Verdict.VERIFIED
+
+
+def test_inverted_dropout_keeps_the_mean():
+    S = Scope()
+    n = S.dim("n")
+    p = S.scalar("p", "real", interval=(0.2, 0.9))
+    x = S.matrix("x", n, 1)
+    m = S.random_vector("m", n, Bernoulli(p))
+    ones = sp.OneMatrix(1, n)
+    assert decide(E((ones * sp.HadamardProduct(m, x))[0, 0] / p), (ones * x)[0, 0],
+                  S).verdict == Verdict.VERIFIED
+    assert decide(E((ones * sp.HadamardProduct(m, x))[0, 0]), (ones * x)[0, 0],
+                  S).verdict == Verdict.REFUTED
