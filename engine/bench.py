@@ -2,7 +2,8 @@
 
 In one run, measures the wall time of
   * the import floor:  python -c "import sympy, numpy"
-  * the engine:        python -m engine check all
+  * the engine, cold:  python -m engine check all --no-cache            (--jobs 1 and --jobs 2)
+  * the engine, warm:  python -m engine check all   (verdicts from the cache of a previous run)
   * a naive baseline:  every step decided by sympy.simplify(lhs - rhs) == 0 alone
                        (same corpus, same per-step time budget, in a worker process),
 and prints the ratios and how many steps each decides. Medians of --runs runs.
@@ -15,6 +16,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -87,8 +89,13 @@ def main(argv=None) -> int:
     python = sys.executable
     env_note = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
     floor, _ = _wall([python, "-c", "import sympy, numpy"], args.runs)
-    engine, out = _wall([python, "-m", "engine", "check", "all", "--format", "json",
-                         "--timeout", str(args.timeout)], args.runs)
+    check = [python, "-m", "engine", "check", "all", "--format", "json", "--timeout",
+             str(args.timeout)]
+    with tempfile.TemporaryDirectory() as cache:
+        engine, out = _wall(check + ["--no-cache"], args.runs)
+        parallel, _ = _wall(check + ["--no-cache", "--jobs", "2"], args.runs)
+        _wall(check + ["--cache-dir", cache], 1)
+        warm, _ = _wall(check + ["--cache-dir", cache], args.runs)
     summary = json.loads(out)["summary"]
     decided = summary["proved"] + summary["verified"] + summary["refuted"]
     naive_time, naive_out = _wall([python, "-m", "engine.bench", "--naive-only",
@@ -97,10 +104,14 @@ def main(argv=None) -> int:
     naive_decided = counts["proved"] + counts["refuted"]
     print(f"machine: {env_note}; medians of {args.runs} runs (naive: 1 run)")
     print(f"import floor  python -c 'import sympy, numpy'   {floor:7.2f} s")
-    print(f"engine        python -m engine check all        {engine:7.2f} s   "
+    print(f"engine cold   check all --no-cache --jobs 1     {engine:7.2f} s   "
           f"{engine / floor:5.2f}x the floor   decides {decided}/{summary['steps']} entries "
           f"({summary['proved']} proved, {summary['verified']} verified, "
           f"{summary['refuted']} refuted)")
+    print(f"engine cold   check all --no-cache --jobs 2     {parallel:7.2f} s   "
+          f"{parallel / floor:5.2f}x the floor   {engine / parallel:.2f}x faster than --jobs 1")
+    print(f"engine warm   check all (cached verdicts)       {warm:7.2f} s   "
+          f"{warm / floor:5.2f}x the floor")
     print(f"naive         simplify(lhs - rhs) == 0 only     {naive_time:7.2f} s   "
           f"{naive_time / floor:5.2f}x the floor   decides {naive_decided}/{sum(counts.values())} "
           f"entries ({counts['proved']} proved, {counts['refuted']} refuted, "

@@ -72,6 +72,10 @@ class ResultCache:
             except (OSError, sqlite3.Error):
                 self._db = None          # an unwritable cache only costs speed
 
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
     def get(self, key: str) -> dict | None:
         if self._db is None:
             return None

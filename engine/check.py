@@ -163,11 +163,11 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
             exc.file = exc.file or derivation.file
             planned.append((derivation, exc))
             continue
-        scope_hash = scope_fingerprint(derivation.scope)
+        scope_hash = scope_fingerprint(derivation.scope) if cache.enabled else None
         rows = []
         for entry in entries:
-            key = entry_key(derivation, entry, settings, scope_hash)
-            cached = cache.get(key)
+            key = entry_key(derivation, entry, settings, scope_hash) if cache.enabled else None
+            cached = cache.get(key) if key else None
             if cached is None:
                 entry.work = register(_work(derivation, entry, settings))
                 handles.append(entry.work)
@@ -181,13 +181,18 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
 
 
 def _work(derivation, entry, settings):
-    def work() -> Outcome:
+    """The work for one entry, run in a worker: its outcome and both sides' LaTeX."""
+    def work() -> tuple:
         rng = step_rng(settings.seed, derivation.id, entry.index)
         if entry.kind == "claim":
-            return _claim_outcome(entry.relation, entry.lhs, entry.rhs, derivation.scope, rng,
-                                  settings)
-        return check_relation(entry.relation, entry.lhs, entry.rhs, derivation.scope, rng,
-                              settings)
+            outcome = _claim_outcome(entry.relation, entry.lhs, entry.rhs, derivation.scope,
+                                     rng, settings)
+            sides = entry.rhs
+        else:
+            outcome = check_relation(entry.relation, entry.lhs, entry.rhs, derivation.scope,
+                                     rng, settings)
+            sides = (entry.lhs, entry.rhs)
+        return (outcome, *(_latex(side, derivation.notation) for side in sides))
     return work
 
 
@@ -203,14 +208,15 @@ def _assemble(derivation, rows, outcomes, cache) -> DerivationResult:
             steps.append(_from_cache(entry, cached))
             continue
         value, seconds = outcomes[entry.work]
+        latex = None
         if isinstance(value, TimedOut):
             outcome = Outcome(Verdict.UNKNOWN, "timeout", str(value))
         elif isinstance(value, (WorkerCrashed, WorkFailed)):
             outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {value}")
         else:
-            outcome = value
-        result = _result(entry, outcome, seconds, derivation.notation)
-        if not isinstance(value, WorkerCrashed):
+            outcome, *latex = value
+        result = _result(entry, outcome, seconds, derivation.notation, latex)
+        if key and not isinstance(value, WorkerCrashed):
             cache.put(key, {"verdict": result.verdict.value, "method": result.method,
                             "detail": result.detail, "counterexample": result.counterexample,
                             "lhs": result.lhs, "rhs": result.rhs, "seconds": result.seconds})
@@ -227,8 +233,11 @@ def _from_cache(entry: _Entry, cached: dict) -> StepResult:
                       cached["counterexample"], cached["seconds"], entry.note, cached=True)
 
 
-def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict) -> StepResult:
-    if entry.kind == "claim":
+def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
+            latex=None) -> StepResult:
+    if latex:
+        lhs, rhs = latex
+    elif entry.kind == "claim":
         lhs, rhs = (_latex(side, notation) for side in entry.rhs)
     else:
         lhs, rhs = _latex(entry.lhs, notation), _latex(entry.rhs, notation)
@@ -238,6 +247,16 @@ def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict) -> 
                       outcome.detail, outcome.counterexample, round(seconds, 4), entry.note)
 
 
+_LATEX_MEMO: dict = {}
+
+
 def _latex(expr, notation) -> str:
+    """LaTeX of a side, remembered: a step's left side is the previous step's right side."""
     from .render.latex import to_latex
-    return to_latex(expr, notation)
+    try:
+        key = (expr, tuple(sorted(notation.items())))
+        if key not in _LATEX_MEMO:
+            _LATEX_MEMO[key] = to_latex(expr, notation)
+        return _LATEX_MEMO[key]
+    except TypeError:                     # an unhashable foreign object
+        return to_latex(expr, notation)

@@ -31,7 +31,7 @@ from .check import CheckSettings, check_derivations, check_relation, plan, step_
 from .errors import DeclarationError, NotEvaluable
 from .evaluate import ShapeError, evaluate
 from .model import Relation, Verdict
-from .ops import Expectation
+from .ops import Expectation, Inner
 from .results import Outcome
 from .sampling import DomainError, needed_declarations, sample_instance
 from .scope import Dim
@@ -81,6 +81,7 @@ class MutationReport:
     skipped_expectation: int                     # entries with E[.]: out of scope
     skipped_mutants: int                         # mutants those entries would have given
     dropped: dict = field(default_factory=dict)  # EQUIVALENT/UNDEFINED/UNDECIDED -> count
+    equivalent: tuple = ()                       # (id, index, kind, mutant) the filter dropped
     seconds: float = 0.0
 
     def kill_rates(self) -> dict:
@@ -100,8 +101,9 @@ class MutationReport:
 # -- making mutants ----------------------------------------------------------------------
 
 def mutants_of(expr, dims=()) -> list[Mutant]:
-    """Every single-mutation variant of `expr` in a fixed order, without duplicates and without
-    the original. `dims` are the dimension symbols a term may be scaled by."""
+    """Every single-mutation variant of `expr` in a fixed order, without duplicates (two mutants
+    that print alike count once) and without the original. `dims` are the dimension symbols a
+    term may be scaled by."""
     expr = sp.sympify(expr)
     found: dict = {}
     for node in _nodes(expr):
@@ -110,9 +112,10 @@ def mutants_of(expr, dims=()) -> list[Mutant]:
                 mutant = replacement if node is expr else expr.xreplace({node: replacement})
             except (TypeError, ValueError, AttributeError, NotImplementedError):
                 continue       # SymPy rejects it outright (e.g. a shape check): not a mutant
-            if mutant != expr and mutant not in found:
-                found[mutant] = kind
-    return [Mutant(kind, mutant) for mutant, kind in found.items()]
+            text = str(mutant)
+            if mutant != expr and text != str(expr) and text not in found:
+                found[text] = Mutant(kind, mutant)
+    return list(found.values())
 
 
 def _nodes(expr):
@@ -185,14 +188,18 @@ def _replaced(node, k, new):
 
 def classify(original, mutant, scope, rng: np.random.Generator,
              instances: int = FILTER_INSTANCES) -> str:
-    """DIFFERENT if some random instance of the scope separates `mutant` from `original` by
-    more than FILTER_GAP (relative), EQUIVALENT if `instances` instances agree; otherwise
-    INVALID, UNDEFINED or UNDECIDED. Uses the evaluator only, never the checkers."""
+    """DIFFERENT if some of `instances` random instances of the scope separates `mutant` from
+    `original` by more than FILTER_GAP (relative), EQUIVALENT if all of them agree; INVALID if
+    the mutant is ill-formed (mismatched shapes, also when only some sizes reveal it),
+    UNDEFINED or UNDECIDED when too few instances can be evaluated. Uses the evaluator only,
+    never the checkers."""
+    if not _well_formed(mutant):
+        return INVALID
     try:
         declarations = needed_declarations(scope, [original, mutant])
     except DeclarationError:
         return INVALID
-    agreed = undefined = 0
+    agreed = differed = undefined = 0
     for _ in range(5 * instances):
         try:
             values = sample_instance(scope, declarations, rng)
@@ -211,12 +218,34 @@ def classify(original, mutant, scope, rng: np.random.Generator,
         gap = _gap(left, right)
         if gap is None:
             return INVALID
-        if gap > FILTER_GAP:
-            return DIFFERENT
-        agreed += 1
-        if agreed == instances:
-            return EQUIVALENT
+        differed += gap > FILTER_GAP
+        agreed += gap <= FILTER_GAP
+        if agreed + differed == instances:
+            break
+    if differed:
+        return DIFFERENT
+    if agreed == instances:
+        return EQUIVALENT
     return UNDEFINED if undefined and not agreed else UNDECIDED
+
+
+def _well_formed(expr) -> bool:
+    """False when a product or sum inside `expr` has operands whose symbolic shapes differ
+    (SymPy builds such products without complaint)."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.MatMul):
+            factors = [arg for arg in node.args if arg.is_Matrix]
+            if any(sp.sympify(a.cols - b.rows) != 0 for a, b in zip(factors, factors[1:])):
+                return False
+        elif isinstance(node, sp.MatAdd):
+            if len({tuple(arg.shape) for arg in node.args}) > 1:
+                return False
+        elif isinstance(node, Inner):
+            row, column = node.args
+            if row.shape[0] != 1 or column.shape[1] != 1 or sp.sympify(
+                    row.shape[1] - column.shape[0]) != 0:
+                return False
+    return True
 
 
 def _gap(left, right):
@@ -289,6 +318,8 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
             if isinstance(label, str) and label in (DIFFERENT, INVALID)]
     dropped = Counter(label if isinstance(label, str) else UNDECIDED
                       for label in labels if label not in (DIFFERENT, INVALID))
+    equivalent = tuple((d.id, i, m.kind, str(m.expr)) for (d, i, _, _, _, _, m), label
+                       in zip(candidates, labels) if label == EQUIVALENT)
     outcomes = _run_all([check_work(d, i, lhs, n, m) for (d, i, _, lhs, _, n, m), _ in kept],
                         settings.timeout, jobs)
     results = [MutantResult(d.id, i, group, m.kind, str(m.expr), label, o.verdict, o.method,
@@ -297,7 +328,7 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
     return MutationReport(tuple(r for r in results if r.filtered == DIFFERENT),
                           tuple(r for r in results if r.filtered == INVALID),
                           entries, not_accepted, skipped, skipped_mutants, dict(dropped),
-                          time.perf_counter() - began)
+                          equivalent, time.perf_counter() - began)
 
 
 def _run_all(works, seconds: float, jobs: int) -> list:
@@ -425,6 +456,9 @@ def _mutation_lines(report: MutationReport, every: bool) -> list[str]:
                      f"[{r.group}] {r.kind}: {r.verdict.value} ({r.method})"
                      + (f" {r.detail}" if r.detail and not r.killed else ""))
         lines.append(f"    {r.mutant}")
+    if every:
+        lines += [f"equivalent (dropped) {ident} #{index} {kind}: {mutant}"
+                  for ident, index, kind, mutant in report.equivalent]
     lines.append(f"{len(report.results)} mutants checked in {report.seconds:.1f} s; "
                  f"{len(report.survivors)} survived")
     return lines
