@@ -34,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_checking(check)
     _add_running(check)
 
+    coverage = commands.add_parser("coverage", help="every question of the source documents: "
+                                   "encoded (with its derivations' status) or why not")
+    coverage.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    coverage.add_argument("--no-status", action="store_true",
+                          help="do not check the derivations to show their status")
+    _add_path(coverage)
+    _add_checking(coverage)
+    _add_running(coverage)
+
     equal = commands.add_parser("equal", help="check one identity LHS = RHS typed here")
     equal.add_argument("lhs")
     equal.add_argument("rhs")
@@ -88,7 +97,8 @@ def main(argv=None) -> int:
         return ExitCode.OK if exc.code == 0 else ExitCode.USAGE_ERROR
     from .errors import EngineError
     try:
-        return {"list": _list, "check": _check, "equal": _equal}[args.command](args)
+        return {"list": _list, "check": _check, "equal": _equal,
+                "coverage": _coverage}[args.command](args)
     except EngineError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
@@ -147,6 +157,42 @@ def _check(args) -> int:
     if collection.errors:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
+
+
+def _coverage(args) -> int:
+    import json
+
+    from . import coverage as table
+    from .errors import EngineError
+    from .registry import BUNDLED
+    collection = _collect(args)
+    loaded = table.load(args.path or BUNDLED)
+    if loaded is None:
+        raise EngineError("no coverage.toml in the derivations folder")
+    statuses = None
+    if not args.no_status:
+        run = _run(args, list(collection.derivations), collection.errors)
+        statuses = {d.id: d.status for d in run.derivations}
+    rows = table.rows(loaded, statuses)
+    issues = table.problems(loaded, [d.id for d in collection.derivations])
+    if args.format == "json":
+        print(json.dumps({"questions": rows, "problems": issues}, indent=2))
+    elif args.format == "markdown":
+        print("| source | question | title | state | derivations / reason |")
+        print("|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['source']} | {r['question']} | {r['title']} | {r['state']} | {r['detail']} |")
+    else:
+        for r in rows:
+            print(f"{r['document'][:3]}  {r['question']:<22} {r['state']:<14} {r['title']}")
+            print(f"     {'':<22} {'':<14} -> {r['detail']}")
+    counts = {state: sum(1 for r in rows if r["state"] == state)
+              for state in ("encoded", "planned", "not checkable")}
+    if args.format != "json":
+        print(f"\n{len(rows)} questions: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    for problem in issues:
+        print(f"error: {problem}", file=sys.stderr)
+    return ExitCode.USAGE_ERROR if issues or collection.errors else ExitCode.OK
 
 
 def _equal(args) -> int:
