@@ -5,6 +5,10 @@ and entry index (the random stream depends on them), the relation, both sides (`
 scope's declarations and the derivation's notation. Editing a step's justification or note
 re-uses its verdict; editing its expression re-checks it (and the next step, whose left side
 it is). Stored with the standard library's sqlite3 in `.engine_cache/` by default.
+
+A whole run is cached too, keyed by the engine's source, every file under the derivations
+folder, the settings and the targets: when none of them changed, the run's results are
+replayed without importing SymPy or the derivation modules.
 """
 from __future__ import annotations
 
@@ -14,8 +18,6 @@ import json
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
-
-import sympy as sp
 
 DEFAULT_DIR = Path(".engine_cache")
 
@@ -31,8 +33,26 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def folder_fingerprint(root: Path) -> str:
+    """A hash of every file under `root` (names and contents)."""
+    digest = hashlib.sha256()
+    root = Path(root)
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_key(root: Path, settings, targets) -> str:
+    """The key of a whole run: engine, derivation files, settings, targets."""
+    material = json.dumps([engine_fingerprint(), folder_fingerprint(root), _srepr(settings),
+                           list(targets)])
+    return "run:" + hashlib.sha256(material.encode()).hexdigest()
+
+
 def _srepr(value) -> str:
-    if isinstance(value, sp.Basic):
+    if type(value).__module__.startswith("sympy") or hasattr(value, "free_symbols"):
+        import sympy as sp
         return sp.srepr(value)
     if isinstance(value, (tuple, list)):
         return "(" + ",".join(_srepr(v) for v in value) + ")"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,16 +18,7 @@ from .errors import EngineError
 from .model import Claim, Derivation, Relation, Step, Verdict
 from .results import DerivationResult, Outcome, RunResult, StepResult
 
-DEFAULT_SEED = 20261125
-
-
-@dataclass(frozen=True)
-class CheckSettings:
-    seed: int = DEFAULT_SEED
-    timeout: float = 10.0            # seconds per step
-    prove: bool = False              # also try `simplify` on numerically verified steps
-    numeric: numeric.Settings = field(default_factory=numeric.Settings)
-    statistical: statistical.Settings = field(default_factory=statistical.Settings)
+from .settings import DEFAULT_SEED, CheckSettings  # noqa: F401  (re-exported)
 
 
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,

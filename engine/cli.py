@@ -67,14 +67,14 @@ def _add_running(parser) -> None:
                         help="where verdicts are cached (default %(default)s)")
 
 
-def _run(args, chosen, load_errors):
+def _run(args, chosen, load_errors, cache=None):
     """Check `chosen` with the options every checking command shares."""
     from .cache import ResultCache
     from .check import check_derivations
     if args.jobs < 1:
         from .errors import EngineError
         raise EngineError("--jobs must be at least 1")
-    cache = ResultCache(None if args.no_cache else args.cache_dir)
+    cache = cache or ResultCache(None if args.no_cache else args.cache_dir)
     return check_derivations(chosen, _settings(args), load_errors, jobs=args.jobs, cache=cache)
 
 
@@ -108,13 +108,12 @@ def main(argv=None) -> int:
 
 
 def _settings(args):
-    from .check import CheckSettings
-    from .checkers.numeric import Settings
+    from .settings import CheckSettings, NumericSettings
     if args.trials < 1 or args.timeout <= 0:
         from .errors import EngineError
         raise EngineError("--trials must be at least 1 and --timeout positive")
     return CheckSettings(seed=args.seed, timeout=args.timeout, prove=args.prove,
-                         numeric=Settings(trials=args.trials))
+                         numeric=NumericSettings(trials=args.trials))
 
 
 def _collect(args):
@@ -143,20 +142,39 @@ def _list(args) -> int:
 
 
 def _check(args) -> int:
-    from .registry import select
-    from .render import json_report, terminal
-    collection = _collect(args)
-    chosen, notes = select(collection.derivations, args.targets)
+    run, notes = _checked_run(args)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    run = _run(args, chosen, collection.errors)
+    from .render import json_report, terminal
     print(json_report.render(run) if args.format == "json" else terminal.render(run))
     if args.junit:
         from .render import junit
         junit.write(run, args.junit)
-    if collection.errors:
+    if run.load_errors:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
+
+
+def _checked_run(args):
+    """The run the targets ask for, replayed from the run cache when nothing changed."""
+    from .cache import ResultCache, run_key
+    from .registry import BUNDLED
+    from .render.json_report import run_dict, run_from_dict
+    cache = ResultCache(None if args.no_cache else args.cache_dir)
+    key = run_key(args.path or BUNDLED, _settings(args), args.targets) if cache.enabled else None
+    replay = cache.get(key) if key else None
+    if replay is not None:
+        cache.close()
+        return run_from_dict(replay["run"]), replay["notes"]
+    from .registry import select
+    collection = _collect(args)
+    chosen, notes = select(collection.derivations, args.targets)
+    run = _run(args, chosen, collection.errors, cache)
+    if key:
+        again = ResultCache(args.cache_dir)
+        again.put(key, {"run": run_dict(run), "notes": notes})
+        again.close()
+    return run, notes
 
 
 def _coverage(args) -> int:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,14 +15,10 @@ from ..model import Verdict
 from ..results import Outcome
 from ..sampling import DomainError, needed_declarations, sample_instance
 from ..scope import Definition, Dim, Eigendecomposition
+from ..settings import NumericSettings
 
 
-@dataclass(frozen=True)
-class Settings:
-    trials: int = 8
-    rtol: float = 1e-8
-    atol: float = 1e-10
-    refute_margin: float = 1e-6   # a counterexample must differ by this much (relative)
+Settings = NumericSettings
 
 
 def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = Settings()) -> Outcome:

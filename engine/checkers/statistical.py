@@ -14,7 +14,6 @@ Routes, cheapest and strongest first:
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
@@ -28,14 +27,11 @@ from ..results import Outcome
 from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
                         sample_instance)
 from ..scope import Definition, Eigendecomposition, Random
+from ..settings import StatisticalSettings
 from . import numeric
 
 
-@dataclass(frozen=True)
-class Settings:
-    samples: int = 20000        # Monte Carlo draws per instance
-    instances: int = 3          # deterministic instances for Monte Carlo
-    alpha: float = 1e-6         # per-step false-alarm probability of a Monte Carlo refutation
+Settings = StatisticalSettings
 
 
 class NotPolynomial(Exception):

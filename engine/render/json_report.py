@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from ..results import RunResult, StepResult
+from ..model import Verdict
+from ..results import DerivationResult, RunResult, StepResult
 
 
 def step_dict(step: StepResult) -> dict:
@@ -35,3 +36,18 @@ def run_dict(run: RunResult) -> dict:
 
 def render(run: RunResult) -> str:
     return json.dumps(run_dict(run), indent=2, ensure_ascii=False)
+
+
+def run_from_dict(data: dict) -> RunResult:
+    """The RunResult that `run_dict` turned into `data` (for replaying a cached run)."""
+    def step(s):
+        return StepResult(s["index"], s["kind"], s["chain"], s["relation"], s["lhs"], s["rhs"],
+                          s["justification"], Verdict(s["verdict"]), s["method"],
+                          Verdict(s["expected"]) if s["expected"] else None, s["detail"],
+                          s["counterexample"], s["seconds"], s["note"], cached=True)
+    derivations = tuple(
+        DerivationResult(d["id"], d["title"], d["source"]["document"], d["source"]["where"],
+                         d["file"], tuple(step(s) for s in d["steps"]))
+        for d in data["derivations"])
+    return RunResult(data["engine_version"], data["seed"], derivations,
+                     tuple(data["load_errors"]))

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import re
 
-import sympy as sp
-
 
 def to_latex(expr, notation: dict | None = None) -> str:
     """LaTeX of a SymPy expression or number; `str` for anything else. `notation` maps symbol
     names to the LaTeX the source uses for them ({"w_true": r"w_{\text{true}}"})."""
+    import sympy as sp
     if expr is None:
         return ""
     try:
