@@ -30,5 +30,43 @@ def to_text(latex: str) -> str:
         from pylatexenc.latex2text import LatexNodes2Text
         _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
     latex = latex.replace(r"\left\|", "‖").replace(r"\right\|", "‖")
-    text = _converter.latex_to_text(latex)
+    text = _converter.latex_to_text(_group(latex))
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _braced(text: str, start: int) -> tuple[str, int]:
+    """The content of the brace group opening at text[start], and the index after it."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start + 1:i], i + 1
+    return text[start + 1:], len(text)
+
+
+def _simple(text: str) -> bool:
+    return bool(re.fullmatch(r"\\?[A-Za-z]+|[A-Za-z0-9.]+|-?\d+", text.strip()))
+
+
+def _group(latex: str) -> str:
+    """Make the grouping that braces express visible before pylatexenc drops the braces:
+    \\frac{a+b}{c} -> (a+b)/c and e^{-x+1} -> e^(-x+1)."""
+    out, i = [], 0
+    while i < len(latex):
+        if latex.startswith(("\\frac{", "\\dfrac{", "\\tfrac{"), i):
+            top, i = _braced(latex, latex.index("{", i))
+            bottom, i = _braced(latex, i) if latex.startswith("{", i) else ("", i)
+            top, bottom = _group(top), _group(bottom)
+            out.append("{" + _wrap(top) + "/" + _wrap(bottom) + "}")
+        elif latex[i] in "^_" and latex.startswith("{", i + 1):
+            mark = latex[i]
+            inner, i = _braced(latex, i + 1)
+            out.append(mark + "{" + _wrap(_group(inner)) + "}")
+        else:
+            out.append(latex[i])
+            i += 1
+    return "".join(out)
+
+
+def _wrap(text: str) -> str:
+    return text if _simple(text) else "(" + text + ")"
