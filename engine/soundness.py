@@ -6,7 +6,8 @@
     dropped transpose, inverse or term, swapped matrix factors. One mutation per mutant, built by
     replacing one subtree (`xreplace`, so equal copies of that subtree change together). A
     separate filter evaluates the original and the mutant on random instances and keeps only
-    mutants that really differ; the checker must refute ("kill") each of them.
+    mutants that really differ; the checker must refute ("kill") each of them. Entries with
+    E[.], Var or Cov are skipped and counted (the filter cannot evaluate them at a point).
 `python -m engine.soundness sweep [--seeds 200]`
     `check all` under many seeds: no entry that should hold may be refuted, and no verdict may
     depend on the seed.
@@ -31,7 +32,7 @@ from .check import CheckSettings, check_derivations, check_relation, plan, step_
 from .errors import DeclarationError, NotEvaluable
 from .evaluate import ShapeError, evaluate
 from .model import Relation, Verdict
-from .ops import Expectation, Inner
+from .ops import Covariance, Expectation, Inner, Variance
 from .results import Outcome
 from .sampling import DomainError, needed_declarations, sample_instance
 from .scope import Dim
@@ -43,7 +44,7 @@ INVALID = "invalid"            # cannot be evaluated (shapes, out-of-range index
 UNDEFINED = "undefined"        # outside its domain wherever the original is defined: dropped
 UNDECIDED = "undecided"        # too few instances (or the original is not evaluable): dropped
 
-FILTER_INSTANCES = 6
+FILTER_INSTANCES = 8
 FILTER_GAP = 1e-6              # the checker's own refutation margin
 
 
@@ -78,7 +79,7 @@ class MutationReport:
     invalid: tuple[MutantResult, ...]            # mutants that cannot be evaluated
     entries: int                                 # accepted entries that were mutated
     not_accepted: int                            # entries refuted, unknown or error: not mutated
-    skipped_expectation: int                     # entries with E[.]: out of scope
+    skipped_expectation: int                     # entries with E[.], Var, Cov: out of scope
     skipped_mutants: int                         # mutants those entries would have given
     dropped: dict = field(default_factory=dict)  # EQUIVALENT/UNDEFINED/UNDECIDED -> count
     equivalent: tuple = ()                       # (id, index, kind, mutant) the filter dropped
@@ -154,7 +155,8 @@ def _mutations(node, whole, dims):
         yield "raise an exponent by 1", sp.MatPow(node.base, node.exp + 1)
         yield "lower an exponent by 1", sp.MatPow(node.base, node.exp - 1)
         if node.exp.is_negative:
-            yield "drop an inverse", node.base if node.exp == -1 else sp.MatPow(node.base, -node.exp)
+            yield "drop an inverse", (node.base if node.exp == -1
+                                      else sp.MatPow(node.base, -node.exp))
     elif isinstance(node, sp.Inverse):
         yield "drop an inverse", node.arg
         yield "lower an exponent by 1", sp.MatPow(node.arg, -2)
@@ -188,8 +190,9 @@ def _replaced(node, k, new):
 
 def classify(original, mutant, scope, rng: np.random.Generator,
              instances: int = FILTER_INSTANCES) -> str:
-    """DIFFERENT if some of `instances` random instances of the scope separates `mutant` from
-    `original` by more than FILTER_GAP (relative), EQUIVALENT if all of them agree; INVALID if
+    """DIFFERENT if some of `instances` random instances of the scope (half of them at the
+    largest declared sizes) separates `mutant` from `original` by more than FILTER_GAP
+    (relative), EQUIVALENT if all of them agree; INVALID if
     the mutant is ill-formed (mismatched shapes, also when only some sizes reveal it),
     UNDEFINED or UNDECIDED when too few instances can be evaluated. Uses the evaluator only,
     never the checkers."""
@@ -199,10 +202,12 @@ def classify(original, mutant, scope, rng: np.random.Generator,
         declarations = needed_declarations(scope, [original, mutant])
     except DeclarationError:
         return INVALID
+    largest = {name: decl.high for name, decl in declarations if isinstance(decl, Dim)}
     agreed = differed = undefined = 0
-    for _ in range(5 * instances):
-        try:
-            values = sample_instance(scope, declarations, rng)
+    for attempt in range(5 * instances):
+        try:       # every other instance at the largest sizes: small ones hide differences
+            values = sample_instance(scope, declarations, rng,
+                                     dims=largest if attempt % 2 else None)
             left = evaluate(original, values)
         except DomainError:
             continue
@@ -267,27 +272,50 @@ def _gap(left, right):
 # -- mutation testing --------------------------------------------------------------------
 
 def method_group(method: str) -> str:
-    """"numeric" for numeric evidence, else the symbolic form that decided ("expand", ...)."""
-    return "numeric" if method.startswith("numeric") else method.split(" (")[0]
+    """The kind of evidence in a method string: "numeric", "exact moments", or the symbolic
+    form that decided ("expand", "identical", ...), without trial counts and qualifiers."""
+    return method.split(":")[0].split(" (")[0]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """Mutant `number` of entry `index`: the checker must decide `lhs = mutant.expr`."""
+    derivation: Any
+    index: int
+    group: str
+    lhs: Any
+    rhs: Any
+    number: int
+    mutant: Mutant
+
+    def classify(self, seed: int):
+        rng = np.random.default_rng(_seed(seed, self.derivation.id, self.index, self.number))
+        return lambda: classify(self.rhs, self.mutant.expr, self.derivation.scope, rng)
+
+    def check(self, settings: CheckSettings):
+        rng = step_rng(settings.seed, f"{self.derivation.id}@{self.index}~{self.number}", 1)
+        return lambda: check_relation(Relation.EQ, self.lhs, self.mutant.expr,
+                                      self.derivation.scope, rng, settings)
 
 
 def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
                  limit: int | None = None, jobs: int = 1) -> MutationReport:
     """Mutate every accepted entry of `derivations` and check the mutants that really differ.
 
-    `limit` keeps at most that many mutants per entry (a seeded choice, order kept)."""
+    A claim entry is mutated at its right side and checked against the chain's last
+    expression. `limit` keeps at most that many mutants per entry (a seeded choice, in order).
+    Filter and checker run in worker processes under `settings.timeout` each."""
     began = time.perf_counter()
     run = check_derivations(derivations, settings, jobs=jobs)
     verdicts = {(d.id, s.index): s for d in run.derivations for s in d.steps}
     candidates, not_accepted, skipped, skipped_mutants = [], 0, 0, 0
     for derivation in derivations:
-        dims = [decl.symbol for decl in derivation.scope.declarations.values()
-                if isinstance(decl, Dim)]
+        dims = [d.symbol for d in derivation.scope.declarations.values() if isinstance(d, Dim)]
         for entry in plan(derivation):
             lhs, rhs = (entry.lhs[1], entry.rhs[1]) if entry.kind == "claim" else (entry.lhs,
                                                                                  entry.rhs)
             mutants = mutants_of(rhs, dims)
-            if _has_expectation(lhs) or _has_expectation(rhs):
+            if _has_moments(lhs) or _has_moments(rhs):
                 skipped += 1
                 skipped_mutants += len(mutants)
                 continue
@@ -298,37 +326,26 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
             if limit is not None and len(mutants) > limit:
                 rng = np.random.default_rng(_seed(settings.seed, derivation.id, entry.index))
                 mutants = [mutants[k] for k in sorted(rng.choice(len(mutants), limit, False))]
-            for number, mutant in enumerate(mutants):
-                candidates.append((derivation, entry.index, method_group(result.method),
-                                   lhs, rhs, number, mutant))
-    entries = len({(c[0].id, c[1]) for c in candidates})
-
-    def filter_work(derivation, index, rhs, number, mutant):
-        rng = np.random.default_rng(_seed(settings.seed, derivation.id, index, number, "filter"))
-        return lambda: classify(rhs, mutant.expr, derivation.scope, rng)
-
-    def check_work(derivation, index, lhs, number, mutant):
-        rng = step_rng(settings.seed, f"{derivation.id}@{index}~{number}", 1)
-        return lambda: check_relation(Relation.EQ, lhs, mutant.expr, derivation.scope, rng,
-                                      settings)
-
-    labels = _run_all([filter_work(d, i, rhs, n, m) for d, i, _, _, rhs, n, m in candidates],
-                      settings.timeout, jobs)
-    kept = [(c, label) for c, label in zip(candidates, labels)
-            if isinstance(label, str) and label in (DIFFERENT, INVALID)]
-    dropped = Counter(label if isinstance(label, str) else UNDECIDED
-                      for label in labels if label not in (DIFFERENT, INVALID))
-    equivalent = tuple((d.id, i, m.kind, str(m.expr)) for (d, i, _, _, _, _, m), label
-                       in zip(candidates, labels) if label == EQUIVALENT)
-    outcomes = _run_all([check_work(d, i, lhs, n, m) for (d, i, _, lhs, _, n, m), _ in kept],
-                        settings.timeout, jobs)
-    results = [MutantResult(d.id, i, group, m.kind, str(m.expr), label, o.verdict, o.method,
-                            o.detail)
-               for ((d, i, group, _, _, _, m), label), o in zip(kept, outcomes)]
-    return MutationReport(tuple(r for r in results if r.filtered == DIFFERENT),
-                          tuple(r for r in results if r.filtered == INVALID),
-                          entries, not_accepted, skipped, skipped_mutants, dict(dropped),
-                          equivalent, time.perf_counter() - began)
+            candidates += [_Candidate(derivation, entry.index, method_group(result.method), lhs,
+                                      rhs, number, mutant)
+                           for number, mutant in enumerate(mutants)]
+    labels = [label if isinstance(label, str) else UNDECIDED     # a filter that timed out
+              for label in _run_all([c.classify(settings.seed) for c in candidates],
+                                    settings.timeout, jobs)]
+    kept = [(c, label) for c, label in zip(candidates, labels) if label in (DIFFERENT, INVALID)]
+    outcomes = _run_all([c.check(settings) for c, _ in kept], settings.timeout, jobs)
+    results = [MutantResult(c.derivation.id, c.index, c.group, c.mutant.kind, str(c.mutant.expr),
+                            label, o.verdict, o.method, o.detail)
+               for (c, label), o in zip(kept, outcomes)]
+    return MutationReport(
+        results=tuple(r for r in results if r.filtered == DIFFERENT),
+        invalid=tuple(r for r in results if r.filtered == INVALID),
+        entries=len({(c.derivation.id, c.index) for c in candidates}),
+        not_accepted=not_accepted, skipped_expectation=skipped, skipped_mutants=skipped_mutants,
+        dropped=dict(Counter(label for label in labels if label not in (DIFFERENT, INVALID))),
+        equivalent=tuple((c.derivation.id, c.index, c.mutant.kind, str(c.mutant.expr))
+                         for c, label in zip(candidates, labels) if label == EQUIVALENT),
+        seconds=time.perf_counter() - began)
 
 
 def _run_all(works, seconds: float, jobs: int) -> list:
@@ -348,8 +365,8 @@ def _run_all(works, seconds: float, jobs: int) -> list:
     return values
 
 
-def _has_expectation(expr) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(Expectation)
+def _has_moments(expr) -> bool:
+    return isinstance(expr, sp.Basic) and expr.has(Expectation, Variance, Covariance)
 
 
 def _seed(*parts) -> int:
@@ -365,6 +382,30 @@ class SweepReport:
     verdicts: dict             # (derivation id, index) -> tuple of verdicts, one per seed
     expected: dict             # (derivation id, index) -> expected Verdict or None
     seconds: float
+    methods: dict = field(default_factory=dict)   # (derivation id, index) -> set of methods
+    alpha: float | None = None                    # designed Monte Carlo false-alarm rate
+
+    @property
+    def monte_carlo(self) -> list:
+        """(id, index) of the entries some seed decided by a Monte Carlo test."""
+        return [key for key, methods in sorted(self.methods.items())
+                if any(m.startswith("Monte Carlo") for m in methods)]
+
+    def monte_carlo_summary(self) -> str:
+        """One line: the Monte Carlo tests' designed false-alarm rate against what was seen."""
+        if self.alpha is None:
+            return "designed Monte Carlo false-alarm rate: not applicable (no statistical checker)"
+        decided = self.monte_carlo
+        if not decided:
+            return (f"designed Monte Carlo false-alarm rate: alpha {self.alpha:g} per step; not "
+                    "exercised (no entry was decided by a Monte Carlo test; the other checkers "
+                    "compare float64 evaluations deterministically)")
+        runs = len(decided) * len(self.seeds)
+        observed = sum(1 for ident, index, _ in self.false_alarms if (ident, index) in decided)
+        return (f"designed Monte Carlo false-alarm rate: alpha {self.alpha:g} per step; "
+                f"{len(decided)} entries decided by Monte Carlo x {len(self.seeds)} seeds = "
+                f"{runs} tests, expected false alarms <= {self.alpha * runs:.2g}, observed "
+                f"{observed}")
 
     @property
     def false_alarms(self) -> list:
@@ -391,15 +432,19 @@ def sweep(derivations, seeds, *, timeout: float = 10.0, jobs: int = 1) -> SweepR
     """`check all` once per seed; every entry's verdicts across the seeds."""
     began = time.perf_counter()
     verdicts: dict = defaultdict(list)
+    methods: dict = defaultdict(set)
     expected: dict = {}
     for seed in seeds:
         run = check_derivations(derivations, CheckSettings(seed=seed, timeout=timeout), jobs=jobs)
         for derivation in run.derivations:
             for step in derivation.steps:
-                verdicts[(derivation.id, step.index)].append(step.verdict)
-                expected[(derivation.id, step.index)] = step.expected
+                key = (derivation.id, step.index)
+                verdicts[key].append(step.verdict)
+                methods[key].add(step.method)
+                expected[key] = step.expected
     return SweepReport(tuple(seeds), {k: tuple(v) for k, v in verdicts.items()}, expected,
-                       time.perf_counter() - began)
+                       time.perf_counter() - began, dict(methods),
+                       CheckSettings().statistical.alpha)
 
 
 # -- command line ------------------------------------------------------------------------
@@ -412,7 +457,8 @@ def main(argv=None) -> int:
     mutants.add_argument("--seed", type=int, default=CheckSettings().seed)
     mutants.add_argument("--limit", type=int, default=None, metavar="K",
                          help="at most K mutants per entry (default: all)")
-    mutants.add_argument("--all", action="store_true", help="list killed mutants too")
+    mutants.add_argument("--all", action="store_true",
+                         help="list killed and equivalent mutants too")
     swept = commands.add_parser("sweep", help="check all under many seeds: false alarms, flakiness")
     swept.add_argument("--seeds", type=int, default=200, metavar="N")
     swept.add_argument("--first-seed", type=int, default=1)
@@ -474,8 +520,7 @@ def _sweep_lines(report: SweepReport) -> list[str]:
     lines.append(f"flaky entries (verdict depends on the seed): {len(report.flaky)}")
     lines += [f"    {ident} #{index}: {counts}" for (ident, index), counts in report.flaky.items()]
     lines.append(f"expected refutations missed: {len(report.missed)}")
-    lines.append("designed Monte Carlo false-alarm rate: not applicable yet (the numeric checker "
-                 "compares float64 evaluations deterministically; no statistical test)")
+    lines.append(report.monte_carlo_summary())
     return lines
 
 
