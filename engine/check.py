@@ -24,6 +24,9 @@ from .settings import DEFAULT_SEED, CheckSettings  # noqa: F401  (re-exported)
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
                    settings: CheckSettings = CheckSettings()) -> Outcome:
     """One verdict for `lhs relation rhs` under the scope's assumptions."""
+    problem = symbolic.shape_problem(lhs) or symbolic.shape_problem(rhs)
+    if problem:
+        return Outcome(Verdict.ERROR, "shapes", problem)
     if lhs == rhs and relation in (Relation.EQ, Relation.LE, Relation.GE, Relation.IFF,
                                    Relation.IMPLIES, Relation.APPROX):
         return Outcome(Verdict.PROVED, "identical")
@@ -36,6 +39,12 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
     definitions = scope.definitions()
     outcome = symbolic.prove_equal(lhs, rhs, definitions)
     if outcome is not None:
+        if outcome.verdict == Verdict.PROVED and not numeric.defined_somewhere(lhs, rhs, scope,
+                                                                                rng):
+            return Outcome(Verdict.UNKNOWN, outcome.method,
+                           "SymPy reduces lhs - rhs to zero, but neither side can be evaluated "
+                           "on any sampled instance (e.g. a division by an expression that is "
+                           "identically zero), so the identity says nothing")
         return outcome
     evidence = numeric.test_equal(lhs, rhs, scope, rng, settings.numeric)
     if evidence.verdict in (Verdict.VERIFIED, Verdict.UNKNOWN) and (

@@ -82,7 +82,9 @@ def _import(path: Path, relative: Path):
 
 
 def _describe(exc: BaseException, path: Path) -> str:
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == str(path)]
+    target = Path(path).resolve()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if Path(f.filename).resolve() == target]
     where = f" (line {frames[-1].lineno})" if frames else ""
     message = getattr(exc, "one_line", None)
     text = message() if message else f"{type(exc).__name__}: {exc}"

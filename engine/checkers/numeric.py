@@ -14,6 +14,7 @@ from ..evaluate import ShapeError, evaluate
 from ..model import Verdict
 from ..results import Outcome
 from ..sampling import DomainError, needed_declarations, sample_instance
+from .exact import divides_by_zero, exact_gap
 from ..scope import Definition, Dim, Eigendecomposition
 from ..settings import NumericSettings
 
@@ -27,12 +28,14 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         declarations = needed_declarations(scope, [lhs, rhs])
     except DeclarationError as exc:
         return Outcome(Verdict.ERROR, "numeric", exc.message)
-    agreed = attempts = 0
+    agreed = attempts = rescued = 0
     sizes = set()
+    largest = {name: d.high for name, d in declarations if isinstance(d, Dim)}
     while agreed < settings.trials and attempts < 10 * settings.trials:
         attempts += 1
-        try:
-            values = sample_instance(scope, declarations, rng)
+        try:    # the first instance takes every dimension at its largest declared size
+            values = sample_instance(scope, declarations, rng,
+                                     dims=largest if attempts == 1 else None)
             left, right = evaluate(lhs, values), evaluate(rhs, values)
         except DomainError:
             continue
@@ -42,7 +45,12 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
             return Outcome(Verdict.ERROR, "numeric", _message(exc))
         gap = _relative_gap(left, right)
         if gap > settings.rtol:
-            return _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, gap)
+            exact = exact_gap(lhs, rhs, scope, values) if gap != float("inf") else None
+            if exact is not None and exact <= settings.rtol:
+                rescued += 1        # float64 rounding, the exact values agree
+            else:
+                return _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right,
+                               gap)
         agreed += 1
         sizes.add(tuple(int(values[d.symbol]) for _, d in declarations if isinstance(d, Dim)))
     names = [name for name, d in declarations if isinstance(d, Dim)]
@@ -51,13 +59,40 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
                        f"only {agreed} of {attempts} sampled instances were in the domain "
                        f"(singular matrices, logs of negatives, overflow)")
     shown = "" if sizes == {()} else f"; ({', '.join(names)}) in {_sizes_text(sizes)}"
+    if rescued:
+        shown += (f"; on {rescued} of them float64 rounding separated the sides and exact "
+                  "arithmetic showed them equal")
     return Outcome(Verdict.VERIFIED, f"numeric: {agreed} trials, rtol {settings.rtol:g}",
                    f"agreed on {agreed} random instances{shown}")
 
 
+def defined_somewhere(lhs, rhs, scope, rng, tries: int = 20) -> bool:
+    """Whether both sides evaluate at some sampled instance (True when they cannot be
+    evaluated numerically at all: then nothing can be said either way)."""
+    try:
+        declarations = needed_declarations(scope, [lhs, rhs])
+    except DeclarationError:
+        return True
+    for _ in range(tries):
+        try:
+            values = sample_instance(scope, declarations, rng)
+            evaluate(lhs, values), evaluate(rhs, values)
+            if divides_by_zero(lhs, scope, values) or divides_by_zero(rhs, scope, values):
+                continue
+            return True
+        except DomainError:
+            continue
+        except (NotEvaluable, ShapeError, DeclarationError):
+            return True
+    return False
+
+
 def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, gap) -> Outcome:
+    def confirmed(v) -> bool:
+        exact = exact_gap(lhs, rhs, scope, v)
+        return exact is None or exact > settings.refute_margin
     best = shrink(lambda v: (evaluate(lhs, v), evaluate(rhs, v)), scope, declarations, rng,
-                  settings)
+                  settings, confirm=confirmed)
     if best is None:
         if gap < settings.refute_margin:
             return Outcome(Verdict.UNKNOWN, "numeric",
@@ -65,6 +100,11 @@ def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, g
                            "rounding error to call a refutation")
         best = (values, left, right, gap)
     values, left, right, gap = best
+    exact = exact_gap(lhs, rhs, scope, values) if gap != float("inf") else None
+    if exact is not None and exact <= settings.rtol:
+        return Outcome(Verdict.UNKNOWN, "numeric",
+                       "float64 evaluation separates the sides but exact arithmetic does not; "
+                       "no counterexample found")
     if gap == float("inf"):
         detail = f"the sides have different shapes here: {_shape(left)} and {_shape(right)}"
     else:
@@ -73,12 +113,14 @@ def _refute(lhs, rhs, scope, declarations, rng, settings, values, left, right, g
         "values": _readable_values(values, declarations),
         "lhs": _plain(left), "rhs": _plain(right),
         "relative_difference": float(gap) if gap != float("inf") else None,
-        "exact": False,
+        "exact": exact is not None,
     }
+    if exact is not None:
+        detail += "; confirmed in exact arithmetic"
     return Outcome(Verdict.REFUTED, "numeric counterexample", detail, counterexample)
 
 
-def shrink(sides, scope, declarations, rng, settings, member: int = 0):
+def shrink(sides, scope, declarations, rng, settings, member: int = 0, confirm=None):
     """The simplest instance that clearly separates the sides (`sides(values)` computes both):
     smallest dimensions first, small-integer values before random floats, and among the
     refuting small-integer instances the one with the smallest entries. Returns
@@ -99,7 +141,8 @@ def shrink(sides, scope, declarations, rng, settings, member: int = 0):
                 except (DomainError, NotEvaluable, ShapeError, DeclarationError):
                     continue
                 gap = _relative_gap(left, right)
-                if gap > settings.refute_margin:
+                if gap > settings.refute_margin and (confirm is None or gap == float("inf")
+                                                     or confirm(values)):
                     if simple:
                         simple_hits.append((values, left, right, gap))
                     else:

@@ -39,7 +39,10 @@ def prove_equal(lhs, rhs, definitions: dict, *, full: bool = False) -> Outcome |
         return _prove_matrix(lhs, rhs, definitions, full=full)
     diff = sp.sympify(lhs) - sp.sympify(rhs)
     if diff.is_Number:
-        return _constants(lhs, rhs, diff)
+        if sp.sympify(lhs).is_number and sp.sympify(rhs).is_number:
+            return _constants(lhs, rhs, diff)
+        if diff != 0:
+            return None      # differ by a constant everywhere: the numeric checker shows where
     if definitions and _flatten(_substitute(sp.sympify(lhs), definitions)) == _flatten(
             _substitute(sp.sympify(rhs), definitions)):
         return Outcome(Verdict.PROVED, "identical (definitions substituted)")
@@ -158,3 +161,40 @@ def _substitute(expr, definitions: dict):
             return expr
         expr = replaced
     return expr
+
+
+def shape_problem(expr) -> str | None:
+    """A description of the first ill-formed matrix operation in expr (a product whose inner
+    dimensions differ, a sum of differently shaped terms), or None. Dimensions are compared as
+    expressions: `n` and `m` differ even if they might take the same value."""
+    if not isinstance(expr, sp.Basic):
+        return None
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.MatMul):
+            factors = [a for a in node.args if getattr(a, "is_Matrix", False)]
+            for left, right in zip(factors, factors[1:]):
+                if _differ(left.shape[1], right.shape[0]):
+                    return (f"shape mismatch: {left} is {_shape(left)} and {right} is "
+                            f"{_shape(right)}, so {left}*{right} is not defined")
+        elif isinstance(node, (sp.MatPow, sp.Inverse, sp.Trace, sp.Determinant)):
+            inner = node.args[0]
+            if getattr(inner, "is_Matrix", False) and _differ(*inner.shape):
+                what = {sp.MatPow: "a power", sp.Inverse: "an inverse", sp.Trace: "a trace",
+                        sp.Determinant: "a determinant"}[type(node)]
+                return f"shape mismatch: {what} of {inner}, which is {_shape(inner)}, not square"
+        elif isinstance(node, sp.MatAdd):
+            shapes = {tuple(a.shape) for a in node.args}
+            if len(shapes) > 1 and any(_differ(a, b) for s1 in shapes for s2 in shapes
+                                       for a, b in zip(s1, s2)):
+                return f"shape mismatch: adding terms of shapes {', '.join(map(str, shapes))}"
+    return None
+
+
+def _differ(a, b) -> bool:
+    if a == b:
+        return False
+    return sp.expand(sp.sympify(a) - sp.sympify(b)) != 0
+
+
+def _shape(matrix) -> str:
+    return f"{matrix.shape[0]} x {matrix.shape[1]}"

@@ -22,7 +22,7 @@ def render(run: RunResult, *, width: int | None = None) -> str:
 
 
 def _derivation(d: DerivationResult, width: int) -> list[str]:
-    head = f"{d.id}  {d.title}  [{d.document}, {d.where}]"
+    head = f"{d.id}  {d.title}  [{d.document}, {d.where}]" + (f"  ({d.file})" if d.file else "")
     lines = [head]
     chain = "source"
     for step in d.steps:
