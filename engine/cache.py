@@ -69,8 +69,19 @@ def scope_fingerprint(scope) -> str:
                                   in scope.declarations.items()).encode()).hexdigest()
 
 
+def _computations(*exprs) -> list[str]:
+    """Fingerprints of the Python computations the expressions call (engine.computed)."""
+    found = set()
+    for expr in exprs:
+        for side in (expr if isinstance(expr, tuple) else (expr,)):
+            if hasattr(side, "find"):
+                found |= {type(call).fingerprint()
+                          for call in side.find(lambda e: hasattr(e, "numeric_value"))}
+    return sorted(found)
+
+
 def entry_key(derivation, entry, settings, scope_hash: str) -> str:
-    material = json.dumps([
+    material = json.dumps([_computations(entry.lhs, entry.rhs),
         engine_fingerprint(), _srepr(settings), derivation.id, entry.index, entry.kind,
         entry.relation.value, _srepr(entry.lhs), _srepr(entry.rhs), scope_hash,
         sorted(derivation.notation.items()),

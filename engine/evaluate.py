@@ -69,6 +69,8 @@ def _eval(e, values, env):
         raise NotEvaluable("complex values (the imaginary unit)")
     if e in (sp.true, sp.false):
         return bool(e)
+    if hasattr(e, "numeric_value"):          # a registered computation (engine.computed)
+        return e.numeric_value(*(_scalar(_eval(arg, values, env)) for arg in e.args))
     handler = _HANDLERS.get(type(e))
     if handler is None:
         for cls, candidate in _HANDLERS.items():

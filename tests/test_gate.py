@@ -16,6 +16,13 @@ def course(tmp_path):
     return tmp_path
 
 
+def plugin_args() -> list[str]:
+    """Load the plugin by hand unless it is installed (its pytest11 entry point loads it)."""
+    from importlib.metadata import entry_points
+    installed = any(e.value == "engine.pytest_plugin" for e in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "engine.pytest_plugin"]
+
+
 def steps_by_id(output: str) -> dict:
     data = json.loads(output)
     return {d["id"]: d["steps"] for d in data["derivations"]}
@@ -68,7 +75,7 @@ def test_parallel_jobs_give_the_same_output_as_one_job(course):
 
 
 def test_pytest_plugin_reports_failing_steps_without_traceback(course):
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "engine.pytest_plugin",
+    result = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(),
                              "--derivations", "derivs", "-q", "-p", "no:cacheprovider"],
                             cwd=course, capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -80,7 +87,7 @@ def test_pytest_plugin_reports_failing_steps_without_traceback(course):
 
 
 def test_pytest_plugin_is_opt_in(course):
-    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "engine.pytest_plugin",
+    result = subprocess.run([sys.executable, "-m", "pytest", *plugin_args(),
                              "derivs", "-q", "-p", "no:cacheprovider"], cwd=course,
                             capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})

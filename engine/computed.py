@@ -1,0 +1,54 @@
+"""Numbers produced by Python computations (numerical experiments), usable inside steps.
+
+    @computation(latex=r"p^\\star_{\\lambda=0.01}")
+    def peak_width(seed):           # plain Python / NumPy, deterministic in its arguments
+        ...
+    fact(peak_width(0), ">=", 225, "the test error peaks near p = N_train")
+
+The value is computed by the numeric evaluator, in the worker process and under the step's
+time budget, from the (numeric) arguments; the result cache keys on the function's source
+code, so editing the experiment re-checks its steps.
+"""
+from __future__ import annotations
+
+import hashlib
+import inspect
+
+import sympy as sp
+
+
+class Computed(sp.Function):
+    """Base of every registered computation; subclasses carry `_function`."""
+
+    is_real = True
+    _function = None
+    _display = ""
+
+    @classmethod
+    def eval(cls, *args):
+        return None                     # always stays unevaluated
+
+    def numeric_value(self, *args):
+        return self._function(*args)
+
+    @classmethod
+    def fingerprint(cls) -> str:
+        try:
+            source = inspect.getsource(cls._function)
+        except (OSError, TypeError):
+            source = repr(cls._function)
+        return hashlib.sha256(source.encode()).hexdigest()
+
+    def _latex(self, printer):
+        name = self._display or r"\operatorname{%s}" % type(self).__name__.replace("_", r"\_")
+        return name + r"\left(%s\right)" % ", ".join(printer._print(a) for a in self.args)
+
+
+def computation(function=None, *, latex: str = ""):
+    """Decorator: `function(*numbers) -> number or array` becomes a SymPy function of the
+    same name whose calls stay unevaluated in steps and are computed when checked."""
+    def wrap(function):
+        return type(function.__name__, (Computed,),
+                    {"_function": staticmethod(function), "_display": latex,
+                     "__doc__": function.__doc__, "__module__": function.__module__})
+    return wrap(function) if function is not None else wrap
