@@ -43,6 +43,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_checking(coverage)
     _add_running(coverage)
 
+    render = commands.add_parser("render", help="check TARGETs and write the solution writeups: "
+                                 "one LaTeX report per source document and an index")
+    render.add_argument("targets", nargs="+", metavar="TARGET")
+    render.add_argument("--pdf", action="store_true",
+                        help="also compile the reports to PDF (latexmk or pdflatex)")
+    render.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="where the .tex and .pdf files go (default: reports/ of the project)")
+    render.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                        help="Jinja2 LaTeX templates to use (default: the bundled templates/)")
+    _add_path(render)
+    _add_checking(render)
+    _add_running(render)
+
     equal = commands.add_parser("equal", help="check one identity LHS = RHS typed here")
     equal.add_argument("lhs")
     equal.add_argument("rhs")
@@ -98,7 +111,7 @@ def main(argv=None) -> int:
     from .errors import EngineError
     try:
         return {"list": _list, "check": _check, "equal": _equal,
-                "coverage": _coverage}[args.command](args)
+                "coverage": _coverage, "render": _render}[args.command](args)
     except EngineError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
         return ExitCode.USAGE_ERROR
@@ -150,6 +163,57 @@ def _check(args) -> int:
     if args.junit:
         from .render import junit
         junit.write(run, args.junit)
+    if run.load_errors:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
+
+
+def _render(args) -> int:
+    from .errors import EngineError
+    from .registry import BUNDLED, select
+    from .render import latex_report, pdf
+    from .render.terminal import summary_line
+    run, notes = _checked_run(args)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    collection = _collect(args)
+    chosen, _ = select(collection.derivations, args.targets)
+    names, rows = {}, None
+    try:
+        from . import coverage
+        loaded = coverage.load(args.path or BUNDLED)
+        if loaded:
+            names = loaded.documents
+            rows = coverage.rows(loaded, {d.id: d.status for d in run.derivations})
+    except EngineError:                # a broken coverage table: `coverage` reports it
+        pass
+    templates = args.templates or latex_report.TEMPLATES
+    if not Path(templates).is_dir():
+        raise EngineError(f"{templates}: no such folder of templates")
+    reports = latex_report.render(run, chosen, templates=templates, document_names=names,
+                                  coverage=rows)
+    out = args.out or Path(__file__).resolve().parent.parent / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for report in reports:
+        path = out / f"{report.name}.tex"
+        path.write_text(report.tex, encoding="utf-8")
+        written.append(path)
+        print(f"wrote {path}")
+    if args.pdf:
+        if pdf.compiler() is None:
+            print(f"note: no LaTeX installation found, so only the .tex files were written; "
+                  f"for PDFs: {pdf.INSTALL_HINT}", file=sys.stderr)
+        else:
+            for path in written:
+                try:
+                    print(f"wrote {pdf.compile_pdf(path, out)}")
+                except pdf.CompilationError as exc:
+                    print(f"error: {exc.one_line()}\n{exc.excerpt}", file=sys.stderr)
+                    return ExitCode.USAGE_ERROR
+    for error in run.load_errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(summary_line(run))
     if run.load_errors:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED

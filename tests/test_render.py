@@ -1,0 +1,229 @@
+"""`python -m engine render`: LaTeX writeups from Jinja2 templates, escaped text, PDFs."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from engine import cli
+from engine.errors import EngineError
+from engine.model import Verdict
+from engine.render import latex_report, pdf
+from engine.results import DerivationResult, RunResult, StepResult
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECIAL = r"\ % & _ # { } ~ ^ $"
+HAS_TEX = shutil.which("pdflatex") is not None and shutil.which("pdftotext") is not None
+needs_tex = pytest.mark.skipif(not HAS_TEX, reason="pdflatex or pdftotext is not installed "
+                               f"(for PDFs: {pdf.INSTALL_HINT} poppler-utils)")
+
+SPECIAL_MODULE = '''
+    import sympy as sp
+    from engine import Derivation, Scope, Source, claim, eq, REFUTED
+    SPECIAL = r"\\ % & _ # { } ~ ^ $"
+    S = Scope()
+    a, b = S.scalars("a b")
+    derivation = Derivation(
+        id="demo/special", title="Title " + SPECIAL + r" \\input{/etc/passwd} end",
+        source=Source("demo.txt", "Where " + SPECIAL), scope=S,
+        claim=claim((a + b)**2, "=", a**2 + 2*a*b + b**2, expect=REFUTED,
+                    note="Claim note " + SPECIAL),
+        chain=[(a + b)**2,
+               eq(a**2 + b**2, "Why " + SPECIAL + r" \\textbf{bold}", expect=REFUTED,
+                  note="Note " + SPECIAL + " dashes -- and quotes ``x'' stay",
+                  correction=[eq(a**2 + 2*a*b + b**2, "binomial " + SPECIAL)])],
+    )
+    '''
+
+
+def run_engine(*args, cwd=ROOT, timeout=300):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout, env=env)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text with whitespace and hyphens removed and ligatures undone, so a phrase
+    can be found whatever the line breaks."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return squash(unicodedata.normalize("NFKC", text))
+
+
+def squash(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("”", '"').replace("“", '"')
+    return re.sub(r"[\s\-‐]+", "", text)
+
+
+@pytest.fixture
+def special(tmp_path):
+    folder = tmp_path / "derivations"
+    (folder / "demo").mkdir(parents=True)
+    (folder / "demo" / "special.py").write_text(textwrap.dedent(SPECIAL_MODULE))
+    return folder
+
+
+def _run_result(title: str, justification: str, rhs: str = r"\frac{a}{b}") -> RunResult:
+    step = StepResult(1, "step", "source", "=", "x", rhs, justification, Verdict.PROVED,
+                      "expand", None, "", None, 0.0)
+    derivation = DerivationResult("demo/one", title, "demo.txt", "Q1", "demo/one.py", (step,))
+    return RunResult("0", 1, (derivation,))
+
+
+# -- escaping and layout (fast) ---------------------------------------------------------
+
+def test_escape_encodes_every_latex_special_character():
+    escaped = latex_report.escape(SPECIAL)
+    for char in "%&_#{}$":
+        assert "\\" + char in escaped
+    assert r"{\textbackslash}" in escaped and r"{\textasciitilde}" in escaped
+    assert r"{\textasciicircum}" in escaped
+    assert escaped.count("{") == escaped.count("}")
+
+
+def test_text_fields_are_escaped_and_math_is_not():
+    reports = latex_report.render(_run_result("Title " + SPECIAL, r"why \textbf{x} 100%"))
+    tex = reports[0].tex
+    assert latex_report.escape("Title " + SPECIAL) in tex
+    assert latex_report.escape(r"why \textbf{x} 100%") in tex
+    assert r"\textbf{x}" not in tex and r"\frac{a}{b}" in tex
+    assert [r.name for r in reports] == ["demo", "index"]
+
+
+def test_split_terms_cuts_only_at_top_level_plus_and_minus():
+    latex = r"a + \left(b + c\right) - \frac{d + e}{f} + \sum_{i=1}^{n} \left\{x_{i} - y\right\}"
+    pieces = latex_report.split_terms(latex)
+    assert "".join(pieces) == latex
+    assert pieces == ["a ", r"+ \left(b + c\right) ", r"- \frac{d + e}{f} ",
+                      r"+ \sum_{i=1}^{n} \left\{x_{i} - y\right\}"]
+
+
+def test_long_right_side_is_broken_into_lines_at_its_terms():
+    terms = " + ".join(rf"\operatorname{{tr}}\left(A_{{{i}}} B_{{{i}}} C_{{{i}}}\right)"
+                       for i in range(12))
+    lines = latex_report._lines(terms)
+    assert len(lines) > 1
+    assert all(line.startswith("{}+") for line in lines[1:])
+    assert all(latex_report.math_width(line) <= latex_report.LINE_BUDGET + 2 for line in lines)
+
+
+def test_template_referring_to_a_missing_field_fails_loudly(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(latex_report.TEMPLATES, templates)
+    page = templates / "derivation.tex.j2"
+    page.write_text(page.read_text() + "\\VAR{derivation.no_such_field}\n")
+    with pytest.raises(EngineError, match=r"derivation\.tex\.j2, line \d+: .*no_such_field"):
+        latex_report.render(_run_result("t", "j"), templates=templates)
+
+
+def test_missing_template_folder_is_a_usage_error(special, tmp_path):
+    result = run_engine("render", "all", "--path", str(special), "--out", str(tmp_path / "out"),
+                        "--templates", str(tmp_path / "nowhere"), "--no-cache")
+    assert result.returncode == 2
+    assert "no such folder of templates" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_without_tex_the_tex_is_written_and_the_message_says_how_to_get_pdfs(
+        special, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda *args, **kwargs: None)
+    out = tmp_path / "out"
+    status = cli.main(["render", "demo", "--path", str(special), "--out", str(out), "--pdf",
+                       "--cache-dir", str(tmp_path / "cache")])
+    captured = capsys.readouterr()
+    assert status == cli.ExitCode.OK, captured.out + captured.err
+    assert (out / "demo.tex").exists() and (out / "index.tex").exists()
+    assert not list(out.glob("*.pdf"))
+    hint = [line for line in captured.err.splitlines() if "for PDFs" in line]
+    assert len(hint) == 1 and "apt-get install texlive-latex-base" in hint[0]
+
+
+def test_log_excerpt_starts_at_the_first_error():
+    log = "\n".join(["noise"] * 50 + ["! Undefined control sequence.", "l.12 \\oops"]
+                    + ["after"] * 50)
+    excerpt = pdf.log_excerpt(log).splitlines()
+    assert excerpt[0] == "! Undefined control sequence." and len(excerpt) == pdf.EXCERPT_LINES
+
+
+def test_render_exit_status_follows_the_verdicts(special, tmp_path):
+    wrong = special / "demo" / "wrong.py"
+    wrong.write_text(textwrap.dedent('''
+        from engine import Derivation, Scope, Source, eq
+        S = Scope()
+        a, b = S.scalars("a b")
+        wrong = Derivation(id="demo/wrong", title="a wrong square", source=Source("demo.txt", "Q2"),
+                           scope=S, chain=[(a + b)**2, eq(a**2 + b**2, "freshman's dream")])
+        '''))
+    result = run_engine("render", "demo/wrong", "--path", str(special), "--out",
+                        str(tmp_path / "out"), "--no-cache")
+    assert result.returncode == 1, result.stderr
+    tex = (tmp_path / "out" / "demo.tex").read_text()
+    assert r"\Verdict{refuted}" in tex and r"\Unexpected" in tex and "Counterexample" in tex
+
+
+# -- compiling (slow, need TeX) ---------------------------------------------------------
+
+@pytest.mark.slow
+@needs_tex
+def test_special_characters_compile_and_appear_literally(special, tmp_path):
+    out = tmp_path / "out"
+    result = run_engine("render", "all", "--path", str(special), "--out", str(out), "--pdf",
+                        "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = pdf_text(out / "demo.pdf")
+    for phrase in ("Title " + SPECIAL + r" \input{/etc/passwd} end", "Where " + SPECIAL,
+                   "Why " + SPECIAL + r" \textbf{bold}", "Note " + SPECIAL,
+                   "Claim note " + SPECIAL, "binomial " + SPECIAL):
+        assert squash(phrase) in text, phrase
+    assert squash("SOURCE ERROR") in text and squash("Correction of step 1") in text
+    raw = subprocess.run(["pdftotext", str(out / "demo.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "--seed" in raw and "dashes -- and quotes" in raw      # no en dash ligature
+
+
+@pytest.mark.slow
+@needs_tex
+def test_bundled_report_shows_titles_justifications_and_verdicts(tmp_path):
+    out = tmp_path / "out"
+    result = run_engine("render", "technion-hw2", "--out", str(out), "--pdf", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = pdf_text(out / "technion-hw2.pdf")
+    run = json.loads(run_engine("check", "technion-hw2", "--format", "json").stdout)
+    for derivation in run["derivations"]:
+        assert squash(derivation["title"]) in text
+        for step in derivation["steps"]:
+            assert squash(step["justification"]) in text, step["justification"]
+    for mark in ("proved", "verified", "refuted", "SOURCE ERROR", "Correction of step 4",
+                 "Coverage of the questions", "Deep double descent", "Counterexample"):
+        assert squash(mark) in text, mark
+    assert (out / "index.pdf").exists()
+
+
+@pytest.mark.slow
+@needs_tex
+def test_latex_error_shows_the_log_excerpt_not_the_whole_log(special, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(latex_report.TEMPLATES, templates)
+    page = templates / "derivation.tex.j2"
+    page.write_text(page.read_text() + "\\NoSuchCommand\n")
+    result = run_engine("render", "all", "--path", str(special), "--out", str(tmp_path / "out"),
+                        "--templates", str(templates), "--pdf", "--no-cache")
+    assert result.returncode == 2
+    assert "! Undefined control sequence." in result.stderr
+    assert len(result.stderr.splitlines()) <= pdf.EXCERPT_LINES + 2
+
+
+def test_a_derivation_provided_data_series_is_drawn_with_pgfplots():
+    from types import SimpleNamespace
+    plot = {"title": "test error", "xlabel": "p", "ylabel": "error",
+            "series": [{"label": "series", "points": [(1, 2.5), (2, 0.5)]}]}
+    derivation = SimpleNamespace(id="demo/one", plots=[plot])
+    with_plot = latex_report.render(_run_result("t", "j"), [derivation])[0].tex
+    without = latex_report.render(_run_result("t", "j"))[0].tex
+    assert r"\usepackage{pgfplots}" in with_plot and "(1, 2.5) (2, 0.5)" in with_plot
+    assert "pgfplots" not in without
