@@ -2,7 +2,7 @@
 
 Authoring API (what a derivation module imports):
 
-    from engine import Derivation, Scope, Source, claim, eq, fact, step, REFUTED, UNKNOWN
+    from engine import Derivation, Scope, Source, claim, eq, fact, holds, step, REFUTED, UNKNOWN
     from engine.ops import E, sqnorm, tr
 
 The names are loaded on first use, so `python -m engine --help` does not import SymPy.
@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Claim": "model", "Derivation": "model", "Relation": "model", "Source": "model",
     "Step": "model", "Verdict": "model", "claim": "model", "eq": "model", "fact": "model",
-    "step": "model", "Scope": "scope",
+    "step": "model", "holds": "model", "Scope": "scope",
 }
 _VERDICTS = ("PROVED", "VERIFIED", "REFUTED", "UNKNOWN", "ERROR")
 

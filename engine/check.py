@@ -1,19 +1,22 @@
 """Checking derivations: every step of every chain, plus the claim, each under a time budget.
 
-`check_relation` decides one relation (cheap symbolic forms, then random instances, then the
-slow symbolic route if allowed). `check_derivations` turns derivations into results.
+`check_relation` decides one relation: an equality by cheap symbolic forms, then random
+instances, then the slow symbolic route if allowed; an inequality, approximation or statement by
+its own checker. `check_derivations` turns derivations into results.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
 
-from . import __version__
+from . import __version__, ops
 from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
-from .checkers import numeric, statistical, symbolic
+from .checkers import asymptotic, inequality, logic, numeric, statistical, symbolic
 from .errors import EngineError
 from .model import Claim, Derivation, Relation, Step, Verdict
 from .results import DerivationResult, Outcome, RunResult, StepResult
@@ -21,21 +24,34 @@ from .results import DerivationResult, Outcome, RunResult, StepResult
 from .settings import DEFAULT_SEED, CheckSettings  # noqa: F401  (re-exported)
 
 
+FINITE_DIFFERENCES_RTOL = 1e-5     # central differences agree to about 1e-10; room to spare
+
+
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
-                   settings: CheckSettings = CheckSettings()) -> Outcome:
-    """One verdict for `lhs relation rhs` under the scope's assumptions."""
+                   settings: CheckSettings = CheckSettings(), *, limit=None) -> Outcome:
+    """One verdict for `lhs relation rhs` under the scope's assumptions; `limit` (symbol,
+    point) is where an approximation holds."""
     problem = symbolic.shape_problem(lhs) or symbolic.shape_problem(rhs)
     if problem:
         return Outcome(Verdict.ERROR, "shapes", problem)
     if lhs == rhs and relation in (Relation.EQ, Relation.LE, Relation.GE, Relation.IFF,
                                    Relation.IMPLIES, Relation.APPROX):
         return Outcome(Verdict.PROVED, "identical")
-    if relation != Relation.EQ:
-        return Outcome(Verdict.UNKNOWN, "none",
-                       f"no checker for the relation {relation.value} yet; not checked")
+    if relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
+        return inequality.check_inequality(relation, lhs, rhs, scope, rng, settings.numeric,
+                                           full=settings.prove)
+    if relation == Relation.APPROX:
+        return asymptotic.check_approximation(lhs, rhs, limit, scope, rng)
+    if relation in (Relation.IMPLIES, Relation.IFF) or (logic.is_statement(lhs)
+                                                        and logic.is_statement(rhs)):
+        relation = Relation.IMPLIES if relation == Relation.IMPLIES else Relation.IFF
+        return logic.check_statement(relation, lhs, rhs, scope, rng, settings.numeric,
+                                     full=settings.prove)
     if statistical.has_moments(lhs) or statistical.has_moments(rhs):
         return statistical.check_expectations(lhs, rhs, scope, rng, settings.numeric,
                                               settings.statistical)
+    if any(isinstance(side, sp.Basic) and side.has(ops.Jacobian) for side in (lhs, rhs)):
+        return _by_finite_differences(lhs, rhs, scope, rng, settings)
     definitions = scope.definitions()
     outcome = symbolic.prove_equal(lhs, rhs, definitions)
     if outcome is not None:
@@ -53,6 +69,18 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
         if proof is not None:
             return proof
     return evidence
+
+
+def _by_finite_differences(lhs, rhs, scope, rng, settings) -> Outcome:
+    """An equality involving jacobian(...): numeric evidence only, at the looser tolerance
+    finite differences allow (a counterexample must still differ by a relative 1e-3)."""
+    loose = dataclasses.replace(settings.numeric, rtol=FINITE_DIFFERENCES_RTOL,
+                                refute_margin=max(settings.numeric.refute_margin, 1e-3))
+    evidence = numeric.test_equal(lhs, rhs, scope, rng, loose)
+    method = evidence.method
+    if method.startswith("numeric"):
+        method = "finite differences" + method[len("numeric"):]
+    return dataclasses.replace(evidence, method=method)
 
 
 def step_rng(seed: int, derivation_id: str, index: int) -> np.random.Generator:
@@ -76,6 +104,9 @@ class _Entry:
     expected: Verdict | None
     note: str
     work: object = None       # handle of the registered work
+    limit: tuple | None = None      # where an approximation holds (a step, or a chain of them)
+    claim_relation: Relation | None = None     # a claim entry: the claim's own relation
+    problem: str = ""         # a claim entry: why the chain's steps compose to no relation
 
 
 def plan(derivation: Derivation) -> list[_Entry]:
@@ -87,12 +118,14 @@ def plan(derivation: Derivation) -> list[_Entry]:
     return entries
 
 
-def _plan_chain(derivation, steps, start, label, entries, origin=None) -> None:
+def _plan_chain(derivation, steps, start, label, entries, origin=None, prefix=()) -> None:
     """Plan `steps` continuing from `start`; `origin` is where the whole chain began (a
-    correction continues a chain that began earlier), checked against the claim's left side."""
+    correction continues a chain that began earlier), checked against the claim's left side,
+    and `prefix` holds the (index, step) pairs of that chain before `start`."""
     previous = start
     first = start if origin is None else origin
     corrections = []
+    planned = list(prefix)
     for step in steps:
         if not isinstance(step, Step):
             raise EngineError(f"the chain holds {type(step).__name__} {step!r} where a step "
@@ -105,41 +138,109 @@ def _plan_chain(derivation, steps, start, label, entries, origin=None) -> None:
                               derivation=derivation.id, step=len(entries) + 1)
         index = len(entries) + 1
         entries.append(_Entry(index, "step", label, step.relation, lhs, step.expr, step.why,
-                              step.expect, step.note))
+                              step.expect, step.note, limit=step.limit))
         if step.correction:
-            corrections.append((index, lhs, step.correction))
+            corrections.append((index, lhs, step.correction, tuple(planned)))
+        planned.append((index, step))
         previous = step.expr
     if derivation.claim is not None and first is not None and previous is not None:
         claim: Claim = derivation.claim
-        relation = _composed(steps, claim, derivation)
+        relation, limit, problem = _composed(planned)
         expected = claim.expect if label == "source" else None
         note = claim.note if label == "source" else ""
-        entries.append(_Entry(len(entries) + 1, "claim", label, relation,
+        entries.append(_Entry(len(entries) + 1, "claim", label, relation or claim.relation,
                               (first, previous), (claim.lhs, claim.rhs),
                               "the chain starts at the claim's left side and ends at its right side",
-                              expected, note))
-    for index, lhs, correction in corrections:     # after the chain they correct
+                              expected, note, limit=limit, claim_relation=claim.relation,
+                              problem=problem))
+    for index, lhs, correction, before in corrections:     # after the chain they correct
         _plan_chain(derivation, list(correction), lhs, f"correction of step {index}", entries,
-                    origin=first)
+                    origin=first, prefix=before)
 
 
-def _composed(steps, claim, derivation) -> Relation:
-    relations = {s.relation for s in steps} - {Relation.EQ}
-    if not relations:
-        return Relation.EQ
-    if relations == {claim.relation}:
-        return claim.relation
-    return Relation(sorted(r.value for r in relations)[0])
+_ENTAILS = {(Relation.EQ, r) for r in Relation} | {
+    (Relation.LT, Relation.LE), (Relation.GT, Relation.GE), (Relation.IFF, Relation.IMPLIES)}
 
 
-def _claim_outcome(relation, ends, claim_sides, scope, rng, settings) -> Outcome:
-    (first, last), (claim_lhs, claim_rhs) = ends, claim_sides
+def entails(stronger: Relation, weaker: Relation) -> bool:
+    """Whether `a stronger b` gives `a weaker b` (a < b gives a <= b; a = b gives any)."""
+    return stronger == weaker or (stronger, weaker) in _ENTAILS
+
+
+def compose(first: Relation, second: Relation) -> Relation | None:
+    """The relation between a and c that `a first b` and `b second c` give, or None when they
+    give none (<= with >=, an inequality with an approximation, ...)."""
+    if first == Relation.EQ or first == second:
+        return second
+    if second == Relation.EQ:
+        return first
+    for family, strict in (({Relation.LE, Relation.LT}, Relation.LT),
+                           ({Relation.GE, Relation.GT}, Relation.GT)):
+        if {first, second} <= family:
+            return strict
+    if {first, second} == {Relation.IMPLIES, Relation.IFF}:
+        return Relation.IMPLIES
+    return None
+
+
+def _composed(planned) -> tuple:
+    """(relation, limit, problem): what the chain's steps give between its ends, the limit its
+    approximations share, and why there is no relation (relation None) if so."""
+    relation, limit, last = Relation.EQ, None, None
+    for index, step in planned:
+        combined = compose(relation, step.relation)
+        if combined is None:
+            return None, None, (f"the chain's steps compose to no relation: step {last} gives "
+                                f"{relation.value} and step {index} gives {step.relation.value}, "
+                                "so nothing follows between the chain's ends; make the steps "
+                                "go one way")
+        if step.relation == Relation.APPROX:
+            if limit is not None and step.limit is not None and step.limit != limit:
+                return None, None, (f"the chain's approximations hold in different limits "
+                                    f"({limit[0]} -> {limit[1]} and, at step {index}, "
+                                    f"{step.limit[0]} -> {step.limit[1]}), so they do not "
+                                    "compose")
+            limit = limit or step.limit
+        if step.relation != Relation.EQ:
+            last = index
+        relation = combined
+    return relation, limit, ""
+
+
+def _claim_outcome(entry, scope, rng, settings) -> Outcome:
+    """The claim entry: the chain starts at the claim's left side (equality), ends at its right
+    side (equality, or the claim's relation closing the gap), and the relation the steps
+    compose to gives the claim's relation."""
+    if entry.problem:
+        return Outcome(Verdict.ERROR, "composition", entry.problem)
+    (first, last), (claim_lhs, claim_rhs) = entry.lhs, entry.rhs
+    chain, claimed = entry.relation, entry.claim_relation or entry.relation
     start = check_relation(Relation.EQ, first, claim_lhs, scope, rng, settings)
-    end = check_relation(relation, last, claim_rhs, scope, rng, settings)
+    overall = compose(chain, claimed)
+    if entails(chain, claimed):
+        end = check_relation(Relation.EQ, last, claim_rhs, scope, rng, settings)
+        if not end.verdict.holds and claimed != Relation.EQ:
+            closing = check_relation(claimed, last, claim_rhs, scope, rng, settings,
+                                     limit=entry.limit)
+            end = closing if closing.verdict.holds else end
+    elif overall is not None and entails(overall, claimed):
+        end = check_relation(claimed, last, claim_rhs, scope, rng, settings, limit=entry.limit)
+        if not end.verdict.holds:
+            end = Outcome(Verdict.UNKNOWN, "composition",
+                          f"the steps compose to {chain.value}, which does not give the claim's "
+                          f"{claimed.value} (a strict claim needs a strict step), and the chain's "
+                          f"end is not {claimed.value} the claim's right side "
+                          f"({end.verdict.value}: {end.method})")
+    else:
+        end = Outcome(Verdict.ERROR, "composition",
+                      f"the steps compose to {chain.value}, which does not give the claim's "
+                      f"{claimed.value}")
     order = [Verdict.ERROR, Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVED]
     worst = min((start, end), key=lambda o: order.index(o.verdict))
     detail = (f"start: {start.verdict.value} ({start.method}); "
               f"end: {end.verdict.value} ({end.method})")
+    if chain != Relation.EQ:
+        detail += f"; the steps compose to {chain.value}, the claim states {claimed.value}"
     if worst.detail:
         detail += f"; {'start' if worst is start else 'end'}: {worst.detail}"
     return Outcome(worst.verdict, worst.method, detail, worst.counterexample)
@@ -166,7 +267,8 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
         scope_hash = scope_fingerprint(derivation.scope) if cache.enabled else None
         rows = []
         for entry in entries:
-            key = entry_key(derivation, entry, settings, scope_hash) if cache.enabled else None
+            key = _entry_key(entry_key, derivation, entry, settings, scope_hash) \
+                if cache.enabled else None
             cached = cache.get(key) if key else None
             if cached is None:
                 entry.work = register(_work(derivation, entry, settings))
@@ -180,17 +282,26 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
     return RunResult(__version__, settings.seed, tuple(results), tuple(load_errors))
 
 
+def _entry_key(entry_key, derivation, entry, settings, scope_hash) -> str:
+    """The cache key of an entry, covering the limit and claim relation it carries."""
+    key = entry_key(derivation, entry, settings, scope_hash)
+    if entry.limit is None and entry.claim_relation is None:
+        return key
+    extra = (sp.srepr(sp.Tuple(*entry.limit)) if entry.limit is not None else "",
+             entry.claim_relation.value if entry.claim_relation else "", entry.problem)
+    return hashlib.sha256(f"{key}:{extra}".encode()).hexdigest()
+
+
 def _work(derivation, entry, settings):
     """The work for one entry, run in a worker: its outcome and both sides' LaTeX."""
     def work() -> tuple:
         rng = step_rng(settings.seed, derivation.id, entry.index)
         if entry.kind == "claim":
-            outcome = _claim_outcome(entry.relation, entry.lhs, entry.rhs, derivation.scope,
-                                     rng, settings)
+            outcome = _claim_outcome(entry, derivation.scope, rng, settings)
             sides = entry.rhs
         else:
             outcome = check_relation(entry.relation, entry.lhs, entry.rhs, derivation.scope,
-                                     rng, settings)
+                                     rng, settings, limit=entry.limit)
             sides = (entry.lhs, entry.rhs)
         return (outcome, *(_latex(side, derivation.notation) for side in sides))
     return work

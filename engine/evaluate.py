@@ -13,15 +13,23 @@ import math
 
 import numpy as np
 import sympy as sp
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.diagonal import DiagMatrix
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from . import ops
 from .errors import NotEvaluable
-from .sampling import DomainError, first_index_key
+from .sampling import DEFINITIONS_KEY, DomainError, first_index_key
 
 
 class ShapeError(Exception):
     """Operands of incompatible shapes."""
+
+
+class IndexRangeError(ShapeError):
+    """An entry, row, column or sequence index past the end on this instance (an index such as
+    i in 1..d that the scope cannot tie to d): checkers that quantify over instances may
+    treat the instance as outside the statement's domain."""
 
 
 _UNARY = {
@@ -224,7 +232,7 @@ def _element(e, values, env):
     i, j = (_int(_eval(v, values, env), "an index") for v in (e.i, e.j))
     rows, cols = _dims(matrix)
     if not (0 <= i < rows and 0 <= j < cols):
-        raise ShapeError(f"entry ({i}, {j}) outside a {rows} x {cols} matrix")
+        raise IndexRangeError(f"entry ({i}, {j}) outside a {rows} x {cols} matrix")
     return matrix[..., i, j]
 
 
@@ -249,7 +257,7 @@ def _indexed(e, values, env):
     first = values.get(first_index_key(base), 1)
     position = _int(_eval(e.indices[0], values, env), "an index") - first
     if not 0 <= position < array.shape[-1]:
-        raise ShapeError(f"{e} is outside {base}'s range")
+        raise IndexRangeError(f"{e} is outside {base}'s range")
     return array[..., position]
 
 
@@ -309,10 +317,10 @@ def _slice(e, values, env):
     rows, cols = _dims(matrix)
     if isinstance(e, ops.Col):
         if not 0 <= k < cols:
-            raise ShapeError(f"column {k + 1} of a matrix with {cols} columns")
+            raise IndexRangeError(f"column {k + 1} of a matrix with {cols} columns")
         return matrix[..., :, k:k + 1]
     if not 0 <= k < rows:
-        raise ShapeError(f"row {k + 1} of a matrix with {rows} rows")
+        raise IndexRangeError(f"row {k + 1} of a matrix with {rows} rows")
     return matrix[..., k:k + 1, :]
 
 
@@ -336,9 +344,98 @@ def _explicit_matrix(e, values, env):
     return stacked.reshape(stacked.shape[:-1] + (e.rows, e.cols))
 
 
+def _truth(value):
+    """A truth value, or a batch of them (B,)."""
+    value = np.asarray(value)
+    if value.dtype != bool and not np.all((value == 0) | (value == 1)):
+        raise ShapeError(f"a statement's part evaluates to {value}, not a truth value")
+    return bool(value) if value.ndim == 0 else value.astype(bool)
+
+
 def _relational(e, values, env):
     left, right = (_scalar(_eval(arg, values, env)) for arg in e.args)
-    return bool(_RELATIONAL[type(e)](left, right))
+    return _truth(_RELATIONAL[type(e)](left, right))
+
+
+def _connective(combine):
+    def handler(e, values, env):
+        parts = [_truth(_eval(arg, values, env)) for arg in e.args]
+        return _truth(combine(np.broadcast_arrays(*parts)))
+    return handler
+
+
+_CONNECTIVES = {
+    sp.And: lambda parts: np.logical_and.reduce(parts),
+    sp.Or: lambda parts: np.logical_or.reduce(parts),
+    sp.Xor: lambda parts: np.logical_xor.reduce(parts),
+    sp.Not: lambda parts: np.logical_not(parts[0]),
+    sp.Implies: lambda parts: np.logical_or(np.logical_not(parts[0]), parts[1]),
+    sp.Equivalent: lambda parts: np.logical_and.reduce([p == parts[0] for p in parts]),
+}
+
+
+def _jacobian(e, values, env):
+    """d f / d x by central differences, entry by entry of x, with every definition in f
+    substituted so that quantities defined from x move with it."""
+    f, x = e.expr, e.wrt
+    if x not in values:
+        raise NotEvaluable(f"the derivative is taken with respect to {x}, which has no value: "
+                           "it must be a declared scalar, vector or matrix symbol")
+    definitions = values.get(DEFINITIONS_KEY, {})
+    for _ in range(len(definitions) + 1):
+        replaced = f.xreplace(definitions)
+        if replaced == f:
+            break
+        f = replaced
+    point = np.asarray(values[x], dtype=float)
+    entries = list(np.ndindex(point.shape[-2:])) if point.ndim >= 2 else [()]
+    columns = []
+    for index in entries:
+        sl = (Ellipsis, *index)
+        step = FINITE_DIFFERENCE_STEP * max(1.0, float(np.max(np.abs(point[sl]))))
+        sides = []
+        for sign in (1, -1):
+            moved = point.copy()
+            moved[sl] = moved[sl] + sign * step
+            value = _eval(f, {**values, x: moved if moved.ndim else float(moved)}, env)
+            sides.append(np.asarray(_scalar(value) if e.is_gradient else value, dtype=float))
+        columns.append((sides[0] - sides[1]) / (2 * step))
+    if e.is_gradient:
+        if any(np.ndim(c) > np.ndim(columns[0]) for c in columns) or _is_matrix(columns[0]):
+            raise ShapeError("the gradient with respect to a matrix needs a scalar expression")
+        stacked = np.stack(np.broadcast_arrays(*columns), -1)
+        return stacked.reshape(stacked.shape[:-1] + point.shape[-2:])
+    columns = [c if _is_matrix(c) else np.asarray(c)[..., None, None] for c in columns]
+    if columns[0].shape[-1] != 1:
+        raise ShapeError(f"a Jacobian needs a scalar or column-vector expression, got "
+                         f"{_dims(columns[0])}")
+    return np.concatenate(np.broadcast_arrays(*columns), axis=-1)
+
+
+FINITE_DIFFERENCE_STEP = 1e-5   # relative; central differences then err by about 1e-10
+
+
+def _elementwise(e, values, env):
+    matrix = np.asarray(_eval(e.expr, values, env), dtype=float)
+    if not _is_matrix(matrix):
+        raise ShapeError("an elementwise function needs a matrix argument")
+    function = e.function
+    if isinstance(function, sp.Lambda):
+        variable, body = function.variables[0], function.expr
+    else:
+        variable = sp.Dummy("entry")
+        body = function(variable)
+    flat = matrix.reshape(-1)
+    result = np.asarray(_scalar(_eval(body, values, {**env, variable: flat})), dtype=float)
+    return np.broadcast_to(result, flat.shape).reshape(matrix.shape)
+
+
+def _diagonal_matrix(e, values, env):
+    vector = _eval(e.args[0], values, env)
+    if not _is_matrix(vector) or 1 not in _dims(vector):
+        raise ShapeError("diag(v) needs a row or column vector")
+    entries = vector.reshape(vector.shape[:-2] + (-1,))
+    return entries[..., :, None] * np.eye(entries.shape[-1])
 
 
 _HANDLERS = {
@@ -377,4 +474,11 @@ _HANDLERS = {
     sp.Derivative: _derivative,
     ops.Gradient: _derivative,
     **{cls: _relational for cls in _RELATIONAL},
+    **{cls: _connective(combine) for cls, combine in _CONNECTIVES.items()},
+    sp.logic.boolalg.BooleanTrue: lambda e, v, env: True,
+    sp.logic.boolalg.BooleanFalse: lambda e, v, env: False,
+    ops.Jacobian: _jacobian,
+    ElementwiseApplyFunction: _elementwise,
+    DiagMatrix: _diagonal_matrix,
+    sp.HadamardPower: lambda e, v, env: _eval(e.base, v, env) ** _scalar(_eval(e.exp, v, env)),
 }

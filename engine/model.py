@@ -65,7 +65,8 @@ class Step:
     `lhs` set makes the step a standalone fact `lhs relation expr` (a table row) instead of a
     continuation of the previous expression. `expect` is None when the step must hold; a step
     that faithfully encodes a wrong source step expects `Verdict.REFUTED`, says why in `note`,
-    and carries the `correction`: the right chain from the previous expression on.
+    and carries the `correction`: the right chain from the previous expression on. `limit`
+    (symbol, point) is where an approximation `≈` holds: lhs/rhs -> 1 as symbol -> point.
     """
 
     relation: Relation
@@ -75,6 +76,7 @@ class Step:
     note: str = ""
     correction: tuple["Step", ...] = ()
     lhs: Any = None
+    limit: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,11 @@ class Claim:
 
 
 def step(relation: str, expr: Any, why: str = "", *, expect: Verdict | str | None = None,
-         note: str = "", correction: Sequence[Step] = ()) -> Step:
-    """A chain step: the previous expression `relation` `expr`."""
-    return Step(Relation.parse(relation), expr, why, _verdict(expect), note, tuple(correction))
+         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None) -> Step:
+    """A chain step: the previous expression `relation` `expr`; an approximation `≈` names the
+    limit it holds in, `limit=(x, 0)` for "as x -> 0"."""
+    return Step(Relation.parse(relation), expr, why, _verdict(expect), note, tuple(correction),
+                limit=_limit(limit))
 
 
 def eq(expr: Any, why: str = "", **options: Any) -> Step:
@@ -100,9 +104,19 @@ def eq(expr: Any, why: str = "", **options: Any) -> Step:
 
 
 def fact(lhs: Any, relation: str, rhs: Any, why: str = "", *, expect: Verdict | str | None = None,
-         note: str = "", correction: Sequence[Step] = ()) -> Step:
+         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None) -> Step:
     """A standalone statement `lhs relation rhs`, such as one row of a table."""
-    return Step(Relation.parse(relation), rhs, why, _verdict(expect), note, tuple(correction), lhs)
+    return Step(Relation.parse(relation), rhs, why, _verdict(expect), note, tuple(correction), lhs,
+                _limit(limit))
+
+
+def holds(statement: Any, why: str = "", *, expect: Verdict | str | None = None, note: str = "",
+          correction: Sequence[Step] = ()) -> Step:
+    """A standalone fact: `statement` (a relational, And/Or/Not of them, or Implies(A, B)) holds
+    for every value of its symbols in their declared domains ("for all x in D")."""
+    import sympy as sp
+    return Step(Relation.IMPLIES, statement, why, _verdict(expect), note, tuple(correction),
+                sp.true)
 
 
 def claim(lhs: Any, relation: str, rhs: Any, *, expect: Verdict | str | None = None,
@@ -112,6 +126,15 @@ def claim(lhs: Any, relation: str, rhs: Any, *, expect: Verdict | str | None = N
 
 def _verdict(value: Verdict | str | None) -> Verdict | None:
     return None if value is None else Verdict(value)
+
+
+def _limit(value) -> tuple | None:
+    """`(symbol, point)` as given, checked for its form; ValueError otherwise."""
+    if value is None:
+        return None
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise ValueError(f"limit must be (symbol, point), e.g. limit=(x, 0); got {value!r}")
+    return tuple(value)
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,66 @@ class Gradient(MatrixExpr):
                                     printer.parenthesize(self.args[0], 1000))
 
 
+class Jacobian(MatrixExpr):
+    """The derivative of `expr` with respect to the declared symbol `wrt`, evaluated numerically
+    (central finite differences) by the evaluator; never differentiated symbolically.
+
+    Layouts: for a scalar or column-vector expr (m entries) and a scalar or column-vector wrt
+    (n entries), the m x n Jacobian (1 x n for a scalar expr); for a scalar expr and a matrix
+    wrt, the gradient with wrt's shape (entry (i, j) is d expr / d wrt_ij)."""
+
+    def __new__(cls, expr, wrt):
+        expr = sp.sympify(expr)
+        if not isinstance(wrt, (sp.Symbol, sp.MatrixSymbol)):
+            raise ValueError(f"jacobian(f, x): x must be a declared scalar, vector or matrix "
+                             f"symbol, got {wrt}")
+        if _is_matrix(expr) and expr.shape[1] != 1 and expr.shape != (1, 1):
+            raise ValueError(f"jacobian(f, x): f must be a scalar or a column vector, got a "
+                             f"{expr.shape[0]} x {expr.shape[1]} matrix")
+        if _is_matrix(wrt) and wrt.shape[1] != 1 and _is_matrix(expr) and expr.shape != (1, 1):
+            raise ValueError(f"jacobian(f, {wrt}): with respect to a matrix, f must be a scalar")
+        return sp.Basic.__new__(cls, expr, wrt)
+
+    @property
+    def expr(self):
+        return self.args[0]
+
+    @property
+    def wrt(self):
+        return self.args[1]
+
+    @property
+    def is_gradient(self) -> bool:
+        """Whether the result has wrt's shape (wrt is a matrix that is not a column vector)."""
+        return _is_matrix(self.wrt) and self.wrt.shape[1] != 1
+
+    @property
+    def shape(self):
+        if self.is_gradient:
+            return self.wrt.shape
+        rows = self.expr.shape[0] if _is_matrix(self.expr) else sp.S.One
+        cols = self.wrt.shape[0] if _is_matrix(self.wrt) else sp.S.One
+        return (rows, cols)
+
+    def _latex(self, printer):
+        return r"\frac{\partial %s}{\partial %s}" % (printer.parenthesize(self.expr, 1000),
+                                                    printer._print(self.wrt))
+
+    def _sympystr(self, printer):
+        return "d(%s)/d%s" % (printer._print(self.expr), printer._print(self.wrt))
+
+
+def _is_matrix(expr) -> bool:
+    return bool(getattr(expr, "is_Matrix", False))
+
+
+def jacobian(f, x):
+    """df/dx for a scalar or column-vector f and a declared scalar or column-vector symbol x
+    (m x n, 1 x n for a scalar f); for a scalar f and a matrix symbol x, the gradient with x's
+    shape. Checked numerically by finite differences (definitions depending on x included)."""
+    return Jacobian(f, x)
+
+
 def grad(expr, wrt):
     """nabla_wrt expr, for a scalar expr (a 1 x 1 product such as w^T H w counts as scalar)."""
     return Gradient(expr, wrt)

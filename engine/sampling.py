@@ -142,6 +142,69 @@ def random_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
     return float(rng.integers(1, 8))        # positive_integer
 
 
+def extreme_scalars(kind: str, interval=None) -> tuple:
+    """The boundary and extreme values of a scalar's domain, where inequalities tend to fail:
+    interval endpoints (and points just inside them), 0 where allowed, tiny (1e-6) and huge
+    (1e6; 1000 for integers) magnitudes. Endpoints are included although the scope does not say whether the
+    interval is open; `at_endpoint` tells a checker which values sit exactly on one."""
+    if interval is not None:
+        low, high = (float(v) for v in interval)
+        if kind in ("integer", "positive_integer"):
+            ends = [v for v in (np.ceil(low), np.floor(high)) if np.isfinite(v)]
+            return tuple(dict.fromkeys(float(v) for v in ends))
+        width = (high - low) if np.isfinite(high - low) else 1.0
+        found = [low, high, low + 1e-6 * width, high - 1e-6 * width, (low + high) / 2,
+                 low + 1e6 if not np.isfinite(high) else np.nan,
+                 high - 1e6 if not np.isfinite(low) else np.nan]
+        if low < 0 < high:
+            found.append(0.0)
+        return tuple(dict.fromkeys(v for v in found if np.isfinite(v)))
+    return _EXTREME_SCALARS[kind]
+
+
+_EXTREME_SCALARS = {    # integers stay at 1000: they often bound sums, evaluated term by term
+    "real": (0.0, 1e-6, -1e-6, 1e6, -1e6, 1.0, -1.0),
+    "positive": (1e-6, 1e6, 1.0),
+    "nonnegative": (0.0, 1e-6, 1e6),
+    "integer": (0.0, 1.0, -1.0, 1000.0, -1000.0),
+    "positive_integer": (1.0, 1000.0),
+}
+
+
+def at_endpoint(declarations, values: dict) -> list:
+    """Names of the interval scalars that sit exactly on an endpoint of their interval in
+    `values` (whether the endpoint belongs to the domain is not declared)."""
+    names = []
+    for name, decl in declarations:
+        if isinstance(decl, Scalar) and decl.interval is not None and decl.symbol in values:
+            if float(values[decl.symbol]) in {float(v) for v in decl.interval}:
+                names.append(name)
+    return names
+
+
+def probe_plans(declarations, rng: np.random.Generator):
+    """Endless (scalars, dims) overrides for `sample_instance` that probe a domain's edges:
+    first every dimension at its largest, then each scalar at each of its extreme values in
+    turn, then all scalars at their k-th extreme value together (ties between symbols such as
+    x = y = 0), then random mixtures of extreme and ordinary values and of smallest and random
+    dimensions."""
+    scalars = [(name, extreme_scalars(d.kind, d.interval)) for name, d in declarations
+               if isinstance(d, Scalar)]
+    dims = [(name, d) for name, d in declarations if isinstance(d, Dim)]
+    smallest = {name: d.low for name, d in dims}
+    yield {}, {name: d.high for name, d in dims}
+    for name, extremes in scalars:
+        for k, value in enumerate(extremes):
+            yield {name: value}, smallest if k % 2 else {}
+    for k in range(max((len(extremes) for _, extremes in scalars), default=0)):
+        yield ({name: extremes[k % len(extremes)] for name, extremes in scalars if extremes},
+               smallest if k % 2 == 0 else {})
+    while True:
+        yield ({name: extremes[int(rng.integers(len(extremes)))] for name, extremes in scalars
+                if extremes and rng.random() < 0.5},
+               {name: size for name, size in smallest.items() if rng.random() < 0.4})
+
+
 def simple_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
     if interval is not None:
         low, high = (float(v) for v in interval)
@@ -216,16 +279,18 @@ def _symbols_of(expr) -> list:
 
 
 def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, *,
-                    simple: bool = False, dims: dict | None = None, member: int = 0) -> dict:
+                    simple: bool = False, dims: dict | None = None, member: int = 0,
+                    scalars: dict | None = None) -> dict:
     """Values for every declaration: {sympy object: int | float | ndarray}.
 
-    `dims` fixes some dimensions (by name); the others are drawn from their declared range.
-    Random variables get one draw from their distribution (its `member`-th concrete member
-    for a family such as Symmetric). Raises DomainError when a defined quantity cannot be
-    computed on this draw."""
+    `dims` fixes some dimensions and `scalars` some scalars (by name); the others are drawn
+    from their declared range. Random variables get one draw from their distribution (its
+    `member`-th concrete member for a family such as Symmetric). The scope's definitions are
+    stored under DEFINITIONS_KEY (derivatives need them). Raises DomainError when a defined
+    quantity cannot be computed on this draw."""
     from .evaluate import evaluate   # evaluate imports DomainError from here
 
-    values: dict = {}
+    values: dict = {DEFINITIONS_KEY: scope.definitions()}
     for name, decl in declarations:
         if isinstance(decl, Random):
             values[decl.symbol] = draw_random(decl, values, rng, None, member)
@@ -236,6 +301,9 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
             else:
                 values[decl.symbol] = int(rng.integers(decl.low, decl.high + 1))
         elif isinstance(decl, Scalar):
+            if scalars and name in scalars:
+                values[decl.symbol] = float(scalars[name])
+                continue
             draw = simple_scalar if simple else random_scalar
             values[decl.symbol] = draw(rng, decl.kind, decl.interval)
         elif isinstance(decl, Matrix):
@@ -284,6 +352,9 @@ def draw_random(decl: Random, values: dict, rng: np.random.Generator, batch: int
     return value if size else float(value)
 
 
+DEFINITIONS_KEY = ("definitions",)     # where an instance keeps {symbol: definition}
+
+
 def first_index_key(base) -> tuple:
     """The key under which an instance stores the first index of an indexed family."""
     return ("first index", base)
@@ -318,4 +389,5 @@ def _confirm_structure(name: str, value, structure: frozenset) -> None:
 
 __all__ = ["random_orthogonal", "random_spd", "random_psd", "random_symmetric",
            "random_invertible", "random_structured", "simple_structured", "sample_instance",
-           "needed_declarations", "DomainError", "NotEvaluable"]
+           "needed_declarations", "DomainError", "NotEvaluable", "extreme_scalars",
+           "probe_plans", "at_endpoint", "DEFINITIONS_KEY"]

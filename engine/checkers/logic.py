@@ -1,0 +1,182 @@
+"""Evidence for statements: `A => B` and `A <=> B` between boolean SymPy expressions
+(relationals, And, Or, Not, Implies, Equivalent, true, false), and "for all" facts: `holds(P)`
+is the standalone fact `true => P`, over the domains the scope declares.
+
+1. truth values: statements without free symbols are decided exactly; an implication whose
+   conclusion is true (or whose premise is false) holds outright; a for-all fact stating one
+   inequality goes to the inequality checker (sign proof, else falsification);
+2. instances: both statements at `points` instances that probe the domain's edges (interval
+   endpoints, 0, magnitudes 1e-6 and 1e6, smallest dimensions) besides random ones. An
+   instance where A holds and B does not (for <=>: where they differ), confirmed in exact
+   arithmetic where SymPy can, is the witness of `refuted`; an implication needs at least
+   MIN_PREMISES instances where A holds to be `verified`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from sympy.logic.boolalg import Boolean
+
+from ..errors import DeclarationError, NotEvaluable
+from ..evaluate import IndexRangeError, ShapeError, evaluate
+from ..model import Relation, Verdict
+from ..results import Outcome
+from ..sampling import DomainError, needed_declarations, probe_plans, sample_instance
+from ..settings import NumericSettings
+from . import inequality
+from .exact import _exact_value
+from .numeric import _readable_values, shrink
+from .symbolic import _substitute
+
+POINTS = 64
+MIN_PREMISES = 8
+_ORDER = {sp.LessThan: Relation.LE, sp.StrictLessThan: Relation.LT,
+          sp.GreaterThan: Relation.GE, sp.StrictGreaterThan: Relation.GT}
+
+
+def is_statement(expr) -> bool:
+    """Whether expr is a boolean statement (not a number, symbol or matrix)."""
+    return isinstance(expr, Boolean) and not isinstance(expr, (sp.Expr, sp.MatrixExpr))
+
+
+def check_statement(relation: Relation, premise, conclusion, scope, rng: np.random.Generator,
+                    settings: NumericSettings = NumericSettings(), *, full: bool = False,
+                    points: int = POINTS) -> Outcome:
+    """A verdict for `premise => conclusion` (relation IMPLIES) or `premise <=> conclusion`
+    (IFF) under the scope's assumptions; `error` when a side is not a statement."""
+    premise, conclusion = sp.sympify(premise), sp.sympify(conclusion)
+    for side in (premise, conclusion):
+        if not is_statement(side):
+            return Outcome(Verdict.ERROR, "logic", f"{relation.value} relates statements "
+                           f"(relationals, And, Or, Not, true, false); {side} is not one")
+    if relation == Relation.IMPLIES and premise == sp.true and isinstance(conclusion, sp.Implies):
+        premise, conclusion = conclusion.args
+    decided = _by_truth_values(relation, premise, conclusion, scope.definitions())
+    if decided is not None:
+        return decided
+    if relation == Relation.IMPLIES and premise == sp.true and type(conclusion) in _ORDER:
+        return inequality.check_inequality(_ORDER[type(conclusion)], conclusion.lhs,
+                                           conclusion.rhs, scope, rng, settings, full=full,
+                                           points=points)
+    return _on_instances(relation, premise, conclusion, scope, rng, settings, points)
+
+
+def _by_truth_values(relation, premise, conclusion, definitions) -> Outcome | None:
+    """The verdict when the truth values are known without instances, else None."""
+    if relation == Relation.IMPLIES and conclusion == sp.true:
+        return Outcome(Verdict.PROVED, "truth values", "the conclusion is true")
+    if relation == Relation.IMPLIES and premise == sp.false:
+        return Outcome(Verdict.PROVED, "truth values",
+                       "the premise is false, so the implication holds vacuously")
+    truths = []
+    for side in (premise, conclusion):
+        side = _substitute(side, definitions)
+        if side.free_symbols or side.has(sp.MatrixSymbol, sp.Indexed):
+            return None
+        side = side.doit()
+        if side not in (sp.true, sp.false):
+            return None
+        truths.append(side == sp.true)
+    if _witness(relation, *truths):
+        return Outcome(Verdict.REFUTED, "truth values",
+                       f"both statements are constant: {premise} is {truths[0]} and "
+                       f"{conclusion} is {truths[1]}",
+                       {"values": {}, "lhs": truths[0], "rhs": truths[1], "exact": True})
+    return Outcome(Verdict.PROVED, "truth values", f"both statements are constant: {premise} is "
+                   f"{truths[0]} and {conclusion} is {truths[1]}")
+
+
+def _witness(relation, premise: bool, conclusion: bool) -> bool:
+    return premise and not conclusion if relation == Relation.IMPLIES else premise != conclusion
+
+
+class _Instances:
+    """Truth values of both statements at instances, float64 first, exact where they would
+    make a witness (a comparison at a tie can go either way in float64)."""
+
+    def __init__(self, relation, premise, conclusion, scope):
+        self.relation, self.premise, self.conclusion, self.scope = (relation, premise,
+                                                                    conclusion, scope)
+        self.exact = False
+
+    def truths(self, values) -> tuple:
+        floats = tuple(bool(evaluate(side, values)) for side in (self.premise, self.conclusion))
+        self.exact = False
+        if not _witness(self.relation, *floats):
+            return floats
+        exact = tuple(_exact_truth(side, self.scope, values)
+                      for side in (self.premise, self.conclusion))
+        if None in exact:
+            return floats
+        self.exact = True
+        return exact
+
+    def is_witness(self, values) -> bool:
+        return _witness(self.relation, *self.truths(values))
+
+
+def _exact_truth(statement, scope, values) -> bool | None:
+    try:
+        value = _exact_value(statement, scope, values)
+    except Exception:        # SymPy cannot evaluate it exactly: the float64 truth value stands
+        return None
+    return bool(value) if value in (sp.true, sp.false) else None
+
+
+def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -> Outcome:
+    try:
+        declarations = needed_declarations(scope, [premise, conclusion])
+    except DeclarationError as exc:
+        return Outcome(Verdict.ERROR, "logic", exc.message)
+    judge = _Instances(relation, premise, conclusion, scope)
+    target = points if declarations else 1
+    needed = MIN_PREMISES if declarations and relation == Relation.IMPLIES else 0
+    plans = probe_plans(declarations, rng)
+    tried = attempts = 0
+    counts = {True: 0, False: 0}         # instances by the premise's truth value
+    while (tried < target or counts[True] < needed) and attempts < 8 * target:
+        attempts += 1
+        scalars, dims = next(plans)
+        try:
+            values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars)
+            truths = judge.truths(values)
+        except (DomainError, IndexRangeError):     # outside the statement's domain
+            continue
+        except NotEvaluable as exc:
+            return Outcome(Verdict.UNKNOWN, "logic", f"cannot evaluate numerically: {exc}")
+        except (ShapeError, DeclarationError) as exc:
+            return Outcome(Verdict.ERROR, "logic", getattr(exc, "message", str(exc)))
+        tried += 1
+        counts[truths[0]] += 1
+        if _witness(relation, *truths):
+            return _refute(relation, judge, scope, declarations, rng, settings, values)
+    method = f"instances: {tried} points incl. boundary and extremes"
+    if relation == Relation.IMPLIES:
+        if counts[True] < needed:
+            return Outcome(Verdict.UNKNOWN, "logic", f"could not sample instances satisfying A: "
+                           f"only {counts[True]} of {tried} instances satisfied the premise "
+                           f"(at least {needed} are needed)")
+        return Outcome(Verdict.VERIFIED, method,
+                       f"the conclusion held on all {counts[True]} of {tried} instances where "
+                       "the premise held; evidence, weaker than a proof")
+    detail = (f"the statements agreed on all {tried} instances (A true on {counts[True]}, false "
+              f"on {counts[False]}); evidence, weaker than a proof")
+    if not (counts[True] and counts[False]) and declarations:
+        only = counts[True] > 0
+        detail += (f"; but A was {only} on every instance, so only "
+                   f"{'A => B' if only else 'not A => not B'} was tested")
+    return Outcome(Verdict.VERIFIED, method, detail)
+
+
+def _refute(relation, judge, scope, declarations, rng, settings, values) -> Outcome:
+    best = shrink(lambda v: (1.0 if judge.is_witness(v) else 0.0, 0.0), scope, declarations,
+                  rng, settings)
+    if best is not None:
+        values = best[0]
+    premise, conclusion = judge.truths(values)
+    how = "confirmed in exact arithmetic" if judge.exact else "float64 evaluation"
+    what = ("the premise holds and the conclusion does not" if relation == Relation.IMPLIES
+            else f"the statements differ (A is {premise}, B is {conclusion})")
+    return Outcome(Verdict.REFUTED, "logic: witness", f"{what} here ({how})",
+                   {"values": _readable_values(values, declarations), "lhs": premise,
+                    "rhs": conclusion, "exact": judge.exact})
