@@ -63,6 +63,29 @@ def build_parser() -> argparse.ArgumentParser:
                        help='declarations, e.g. "A: matrix(n, m); mu: positive"')
     equal.add_argument("--format", choices=("text", "json"), default="text")
     _add_checking(equal)
+    equal.add_argument("--latex", action="store_true",
+                       help="LHS and RHS are LaTeX (engine/latex_input.py lists what it reads)")
+    equal.add_argument("--strict", action="store_true",
+                       help="undeclared names are an error instead of real scalars")
+    equal.add_argument("--decls", type=Path, default=None, metavar="FILE",
+                       help="also read declarations from FILE (the syntax of --where)")
+
+    grade = commands.add_parser("grade", help="check the display-math chains of .tex and .md "
+                                "files step by step, with their line numbers")
+    grade.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    grade.add_argument("--where", default="", metavar="DECLS",
+                       help='declarations, e.g. "A: matrix(n, m); mu: positive"')
+    grade.add_argument("--decls", type=Path, default=None, metavar="FILE",
+                       help="declarations file (default: FILE.decls beside the document, else "
+                            "derivations/latex_decls/<name>.decls)")
+    grade.add_argument("--strict", action="store_true",
+                       help="undeclared names are an error instead of real scalars")
+    grade.add_argument("--format", choices=("text", "json"), default="text")
+    grade.add_argument("--junit", type=Path, default=None, metavar="FILE",
+                       help="also write JUnit XML (one test case per chain) to FILE")
+    grade.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="worker processes (default 1); results do not depend on it")
+    _add_checking(grade)
     return parser
 
 
@@ -110,7 +133,7 @@ def main(argv=None) -> int:
         return ExitCode.OK if exc.code == 0 else ExitCode.USAGE_ERROR
     from .errors import EngineError
     try:
-        return {"list": _list, "check": _check, "equal": _equal,
+        return {"list": _list, "check": _check, "equal": _equal, "grade": _grade,
                 "coverage": _coverage, "render": _render}[args.command](args)
     except EngineError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)
@@ -291,10 +314,17 @@ def _equal(args) -> int:
 
     settings = _settings(args)
     scope = Scope()
+    if args.decls is not None:
+        parse_declarations(_declarations_file(args.decls), scope)
     parse_declarations(args.where, scope)
     declared = set(scope.declarations)
-    lhs = parse_expression(args.lhs, scope)
-    rhs = parse_expression(args.rhs, scope)
+    if args.latex:
+        from .latex_input import parse_latex
+        lhs = parse_latex(args.lhs, scope, strict=args.strict)
+        rhs = parse_latex(args.rhs, scope, strict=args.strict, like=lhs)
+    else:
+        lhs = parse_expression(args.lhs, scope, declare_unknown=not args.strict)
+        rhs = parse_expression(args.rhs, scope, declare_unknown=not args.strict)
     assumed = [name for name in scope.declarations if name not in declared]
     handle = register(lambda: check_relation(Relation.EQ, lhs, rhs, scope,
                                              step_rng(settings.seed, "equal", 1), settings))
@@ -318,7 +348,9 @@ def _equal(args) -> int:
         if outcome.counterexample:
             for line in counterexample_lines(outcome.counterexample):
                 print("  " + line)
-            print(f"  reproduce: python -m engine equal {_quote(args.lhs)} {_quote(args.rhs)}"
+            print(f"  reproduce: python -m engine equal {'--latex ' if args.latex else ''}"
+                  f"{_quote(args.lhs)} {_quote(args.rhs)}"
+                  + (f" --decls {_quote(str(args.decls))}" if args.decls else "")
                   + (f" --where {_quote(args.where)}" if args.where else "")
                   + f" --seed {settings.seed}")
     if outcome.verdict == Verdict.ERROR:
@@ -329,3 +361,36 @@ def _equal(args) -> int:
 def _quote(text: str) -> str:
     import shlex
     return shlex.quote(text)
+
+
+def _declarations_file(path: Path) -> str:
+    from .errors import EngineError
+    from .grade import read_declarations_file
+    if not path.is_file():
+        raise EngineError(f"{path}: no such declarations file")
+    declarations, _ = read_declarations_file(path)
+    return declarations
+
+
+def _grade(args) -> int:
+    import json
+
+    from .grade import grade_files, render_text, report_dict
+    if args.jobs < 1:
+        from .errors import EngineError
+        raise EngineError("--jobs must be at least 1")
+    notes: list = []
+    report = grade_files(args.files, _settings(args), where=args.where, decls=args.decls,
+                         strict=args.strict, jobs=args.jobs, notes=notes)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(report_dict(report), indent=2, ensure_ascii=False))
+    else:
+        print(render_text(report))
+    if args.junit:
+        from .render import junit
+        junit.write(report.run, args.junit)
+    if report.run.load_errors:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK if report.run.ok else ExitCode.CHECK_FAILED

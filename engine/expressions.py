@@ -4,15 +4,26 @@ Text is parsed by Python's `ast` (a parser, not an evaluator) and translated nod
 anything outside the small grammar below is an `ExpressionError` naming the fragment.
 
 Expressions: numbers, declared names, + - * / ** ^ @, unary minus, parentheses, A.T (transpose),
-A.I or A**-1 (inverse), and the functions sqrt exp log sin cos tan abs tr trace det inv max min.
+A.I or A**-1 (inverse), and the functions sqrt exp log sin cos tan abs tr trace det inv max min,
+eye(n) (the n x n identity) and declared functions.
 Declarations: "NAMES: KIND" separated by ';' or top-level commas, KIND one of
   dim | dim(low, high) | real | positive | nonnegative | integer | positive_integer |
   interval(low, high) | matrix(rows, cols[, structure...]) | vector(length).
+Further kinds (used by the LaTeX front end, engine.latex_input):
+  normal(mean, variance) | uniform(low, high) | bernoulli(p) | laplace(mean, scale) |
+  symmetric(variance)                  a random scalar; as the last argument of
+                                       matrix(...)/vector(...) it makes i.i.d. random entries
+  sequence(length[, first])            an indexed family x_first .. x_(first+length-1)
+  define(EXPR[, structure...])         an abbreviation H = EXPR (EXPR in the syntax above)
+  U Lambda lambda: eigendecomposition(H)   H = U diag(lambda) U^T for a symmetric H
+  function | function(lambda x: EXPR)  a function: f(x) is an application, not a product
+  expectation | variance               E[x] / Var[x] written with this name (E: expectation)
 """
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -25,7 +36,7 @@ _FUNCTIONS = {
     "sqrt": sp.sqrt, "exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos": sp.cos,
     "tan": sp.tan, "abs": sp.Abs, "tr": sp.Trace, "trace": sp.Trace, "Tr": sp.Trace,
     "det": sp.Determinant, "inv": sp.Inverse, "max": sp.Max, "min": sp.Min,
-    "transpose": sp.Transpose,
+    "transpose": sp.Transpose, "eye": sp.Identity, "Identity": sp.Identity,
 }
 _CONSTANTS = {"pi": sp.pi}
 
@@ -117,6 +128,10 @@ class _Translator:
         self.fail(node, f"unsupported attribute .{node.attr} (only .T and .I of a matrix)")
 
     def visit_Call(self, node):
+        declared = self.scope.declarations.get(getattr(node.func, "id", None))
+        if isinstance(declared, FunctionDeclaration) and not node.keywords:
+            return declared.apply([self.visit(arg) for arg in node.args],
+                                  lambda message: self.fail(node, message))
         if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
             self.fail(node, f"unknown function (use one of {', '.join(sorted(_FUNCTIONS))})")
         args = [self.visit(arg) for arg in node.args]
@@ -137,6 +152,9 @@ def parse_declarations(text: str, scope: Scope) -> None:
         kind_name = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             else node.id if isinstance(node, ast.Name) else None
         args = node.args if isinstance(node, ast.Call) else []
+        if kind_name == "eigendecomposition":
+            _declare_eigendecomposition(scope, names.split(), args, item)
+            continue
         for name in names.split():
             if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                 raise ExpressionError(f"{name!r} is not a valid name")
@@ -158,8 +176,39 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
     elif kind == "interval":
         low, high = (number(a) for a in args)
         scope.scalar(name, "real", (low, high))
+    elif kind in _DISTRIBUTIONS:
+        scope.random(name, _distribution(scope, kind, args, item))
+    elif kind == "sequence":
+        if not 1 <= len(args) <= 2:
+            raise ExpressionError(f"{item!r}: write sequence(length) or sequence(length, first)")
+        length = _dimension_or_expression(scope, args[0], translator)
+        first = int(number(args[1])) if len(args) == 2 else 1
+        scope.sequence(name, length, first)
+    elif kind == "define":
+        if not args:
+            raise ExpressionError(f"{item!r}: write define(EXPRESSION[, structure...])")
+        structure = [a.id for a in args[1:] if isinstance(a, ast.Name)]
+        if len(structure) != len(args) - 1:
+            raise ExpressionError(f"{item!r}: after the expression, only structures "
+                                  f"({', '.join(STRUCTURES)})")
+        scope.define(name, translator.visit(args[0]), *structure)
+    elif kind in ("function", "expectation", "variance"):
+        if name in scope.declarations:
+            raise ExpressionError(f"{name} is declared twice")
+        if kind == "function":
+            body = _function_body(scope, args, item)
+        else:
+            from . import ops
+            body = ops.E if kind == "expectation" else ops.Var
+        scope.declarations[name] = FunctionDeclaration(name, body)
     elif kind in ("matrix", "vector"):
         shape, structure = [], []
+        distribution = None
+        if args and isinstance(args[-1], ast.Call) and getattr(args[-1].func, "id", None) \
+                in _DISTRIBUTIONS:
+            last = args[-1]
+            distribution = _distribution(scope, last.func.id, last.args, item)
+            args = args[:-1]
         room = 2 if kind == "matrix" else 1
         for arg in args:
             if isinstance(arg, ast.Name) and arg.id in STRUCTURES:
@@ -175,10 +224,86 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
             shape.append(1)
         if len(shape) != 2:
             raise ExpressionError(f"{item!r}: a matrix needs (rows, cols), a vector (length)")
-        scope.matrix(name, *shape, *structure)
+        if distribution is not None:
+            if structure:
+                raise ExpressionError(f"{item!r}: a random matrix has i.i.d. entries, no structure")
+            scope.random(name, distribution, *shape)
+        else:
+            scope.matrix(name, *shape, *structure)
     else:
-        kinds = ", ".join(["dim", *SCALAR_KINDS, "interval(a, b)", "matrix(r, c, ...)", "vector(n)"])
+        kinds = ", ".join(["dim", *SCALAR_KINDS, "interval(a, b)", "matrix(r, c, ...)", "vector(n)",
+                           "normal(m, v)", "uniform(a, b)", "sequence(n)", "define(expr)",
+                           "eigendecomposition(H)", "function"])
         raise ExpressionError(f"{item!r}: unknown kind; use one of {kinds}")
+
+
+_DISTRIBUTIONS = {"normal": ("Normal", 2), "uniform": ("Uniform", 2),
+                  "bernoulli": ("Bernoulli", 1), "laplace": ("Laplace", 2),
+                  "symmetric": ("Symmetric", 1)}
+
+
+def _distribution(scope: Scope, kind: str, args, item: str):
+    """The engine.distributions object `kind(args...)`, parameters read in `scope`."""
+    from . import distributions
+    class_name, arity = _DISTRIBUTIONS[kind]
+    if len(args) != arity:
+        raise ExpressionError(f"{item!r}: {kind} takes {arity} parameter(s)")
+    translator = _Translator(scope, item, declare_unknown=False)
+    return getattr(distributions, class_name)(*(translator.visit(arg) for arg in args))
+
+
+def _dimension_or_expression(scope: Scope, arg, translator):
+    if isinstance(arg, ast.Name) and scope.lookup(arg.id) is None:
+        return scope.dim(arg.id)                     # an undeclared dimension
+    return translator.visit(arg)
+
+
+def _declare_eigendecomposition(scope: Scope, names: list, args, item: str) -> None:
+    if len(names) != 3 or len(args) != 1 or not isinstance(args[0], ast.Name):
+        raise ExpressionError(f"{item!r}: write U Lambda lambda: eigendecomposition(H)")
+    matrix = scope.lookup(args[0].id)
+    if matrix is None:
+        raise ExpressionError(f"{item!r}: {args[0].id} is not declared")
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ExpressionError(f"{name!r} is not a valid name")
+    scope.eigendecomposition(matrix, *names)
+
+
+def _function_body(scope: Scope, args, item: str):
+    """None for an uninterpreted function, else a SymPy Lambda from `lambda x, y: EXPR`."""
+    if not args:
+        return None
+    if len(args) != 1 or not isinstance(args[0], ast.Lambda):
+        raise ExpressionError(f"{item!r}: write function or function(lambda x: EXPRESSION)")
+    lam = args[0]
+    if lam.args.vararg or lam.args.kwarg or lam.args.kwonlyargs or lam.args.defaults:
+        raise ExpressionError(f"{item!r}: only plain parameters in lambda")
+    local = Scope(dict(scope.declarations))
+    parameters = []
+    for parameter in lam.args.args:
+        local.declarations.pop(parameter.arg, None)
+        parameters.append(local.scalar(parameter.arg))
+    body = _Translator(local, item, declare_unknown=False).visit(lam.body)
+    return sp.Lambda(tuple(parameters), body)
+
+
+@dataclass(frozen=True)
+class FunctionDeclaration:
+    """A declared function `name`: uninterpreted (`body` None), a SymPy Lambda, or one of
+    engine.ops' E and Var."""
+    name: str
+    body: object = None
+
+    @property
+    def symbol(self):                   # what Scope.lookup returns for it
+        return sp.Function(self.name, real=True) if self.body is None else self.body
+
+    def apply(self, args: list, fail):
+        """`name(args...)`; `fail(message)` raises for a wrong number of arguments."""
+        if isinstance(self.body, sp.Lambda) and len(args) != len(self.body.variables):
+            fail(f"{self.name} takes {len(self.body.variables)} argument(s), got {len(args)}")
+        return self.symbol(*args)
 
 
 def _split_top_level(text: str) -> list[str]:

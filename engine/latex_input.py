@@ -1,0 +1,1914 @@
+r"""Reading LaTeX math into SymPy, without eval, sympify or parse_expr of any text.
+
+pylatexenc's `latexwalker` turns the text into a node tree (groups, macros with their arguments,
+environments, comments), `_tokens` flattens it into tokens that keep their column, and a
+recursive-descent parser of our own builds SymPy objects node by node. Anything outside the
+grammar below is an `ExpressionError` naming the fragment and its column: never a guess.
+
+Public: `parse_latex` (one expression), `read_statements` (a line of a derivation: its relation
+chains, each side parsed on its own), `collect_macros` / `expand_macros` (a document's own
+\newcommand, \renewcommand, \def, with bounds on depth and size).
+
+What it reads
+  numbers, + - \cdot \times * / \frac \dfrac \tfrac, implicit products (2x, \sigma_w^2 d),
+  ( ) [ ] { } \left( \right) \big( ..., powers and subscripts with or without braces,
+  |x| (a square matrix: its determinant, as SymPy prints it), \|x\| (\|x\|^2 is the squared
+  norm engine.ops.sqnorm, \|x\| alone its square root), \sqrt{x} \sqrt[n]{x}, \exp \log \log_b
+  \ln, trigonometric and hyperbolic functions, \max \min, \lfloor \rfloor \lceil \rceil \binom,
+  \sum and \prod with limits (i=1 / i,j=1 with an upper limit, 1 \le i \le n, \substack),
+  \operatorname{tr} \mathrm{Tr} \text{Tr} (trace), \det, \mathbb{E}[x] or \mathbb{E} x (E),
+  \operatorname{Var}(x) \operatorname{Cov}(x, y), \nabla_{w} J (gradient), \odot \circ
+  (Hadamard), \otimes (Kronecker), \delta_{ij} (Kronecker delta unless delta is declared),
+  \begin{bmatrix}...\end{bmatrix} (and pmatrix, matrix), spacing (\, \; \! ~), \label \tag
+  \nonumber \notag (dropped), and between sides the relations = \neq < > \le \leq \ge \geq
+  \approx, \iff \implies \Rightarrow \to (between statements), := \triangleq \coloneqq
+  \leftarrow (definitions, not checked). \text{...} and \quad annotations end a formula: they
+  are kept as the step's justification, never read as math.
+
+Names
+  A letter is a name; adjacent letters are a product (`ax` is a*x) unless together they spell a
+  declared name (`Var`, `softmax`). Greek letters are names (\sigma -> sigma). A simple
+  subscript extends the name: \sigma_w and \sigma_{w} are `sigma_w`, w_{\text{true}} is
+  `w_true`, H_\mu is `H_mu`; a compound one is kept as written (`d_{l-1}`). Accents make their
+  own symbol: \hat{w} is `w_hat`, \tilde{X} `X_tilde`, \bar{x} and \overline{x} `x_bar`, w^* and
+  w_* `w_star`, w' `w_prime`; \mathcal{R} is `R_cal`. Bold and upright fonts (\mathbf{x},
+  \boldsymbol{\theta}, \bm, \mathrm) name the plain symbol (`x`, `theta`), unless `x_bold` is
+  declared. A superscript label x^{(i)} or x^{[l]} is part of the name. `e` is Euler's number,
+  `\pi` is pi and `I` (also \mathbf{I}, \mathbb{I}) the identity, sized by the matrices around
+  it, unless declared otherwise.
+
+Declarations decide, never guesses
+  Declarations are those of `equal --where` (engine.expressions.parse_declarations).
+  Function application versus product: `f(x)` applies f only when f is declared a function
+  (`f: function`, `sigma: function(lambda z: 1/(1+exp(-z)))`); otherwise `f(x)`, `\sigma(x)`
+  and `x(y+1)` are products. A declared name followed by a subscript indexes it: a sequence
+  (`lambda: sequence(d)`, eigenvalues) gives lambda[i]; a vector x_i and a matrix A_{ij} (or
+  A_{i,j}) give entries counted from 1 (`index_base=0` counts from 0, as SymPy prints them).
+  `(M)_i` of a matrix expression is row i or column i, whichever makes the product it stands
+  in well-formed (a row on the left of a product, a column on the right; (M)_i^T is a column
+  transposed); of a vector it is entry i. `A B` of declared matrices is the matrix product in
+  that order (never reordered), `u \cdot v` of two vectors their inner product, and a 1 x 1
+  product such as w^T A w is a scalar where a scalar is needed. x^T of a matrix is its
+  transpose, of a scalar the power x**T; x^{-1} of a matrix is its inverse.
+  An undeclared name becomes a real scalar, listed in `assumed`; with strict=True it is an
+  error. An undeclared x_i inside a sum over i becomes a sequence over the sum's range.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import ExpressionError
+from .scope import Scope
+
+MAX_LENGTH = 10_000          # characters of one expression or one line of a derivation
+MAX_NESTING = 40             # nested groups, brackets and \left ... \right
+MAX_MACRO_DEPTH = 32         # nested macro expansions
+MAX_EXPANSIONS = 20_000      # macro expansions in one document
+MAX_EXPANDED = 2_000_000     # characters a document may grow to by macro expansion
+
+# Control sequences that read or write files, run commands or reprogram TeX: never accepted
+# anywhere (the engine never acts on them; refusing them keeps the answer obvious).
+_FORBIDDEN = ("input", "include", "includeonly", "InputIfFileExists", "write", "write18",
+              "immediate", "openout", "openin", "closeout", "closein", "read", "readline",
+              "catcode", "csname", "endcsname", "expandafter", "usepackage", "RequirePackage",
+              "documentclass", "special", "jobname", "shipout", "newwrite", "newread",
+              "scantokens", "directlua", "luaexec", "ShellEscape", "pdfprimitive", "loop",
+              "everyjob", "everypar", "afterassignment", "lowercase", "uppercase",
+              "makeatletter", "verbatiminput", "lstinputlisting", "includegraphics", "import",
+              "subimport", "bibliography", "addbibresource")
+_FORBIDDEN_RE = re.compile(r"\\(%s)(?![A-Za-z@])" % "|".join(_FORBIDDEN))
+_DEFINING = ("def", "edef", "gdef", "xdef", "let", "futurelet", "newcommand", "renewcommand",
+             "providecommand", "DeclareMathOperator", "newenvironment", "renewenvironment")
+
+GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa
+    lambda mu nu xi omicron varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega
+    Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega ell pi""".split())
+_ACCENTS = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": "tilde",
+            "bar": "bar", "overline": "bar", "dot": "dot", "ddot": "ddot", "vec": "vec",
+            "check": "check", "breve": "breve", "acute": "acute", "grave": "grave",
+            "mathring": "ring", "underline": "underline"}
+_BOLD = ("mathbf", "boldsymbol", "bm", "pmb", "mathbfit")
+_UPRIGHT = ("mathrm", "mathit", "mathsf", "mathtt", "mathnormal", "rm", "it")
+_SCRIPT = {"mathcal": "cal", "mathscr": "scr", "mathfrak": "frak"}
+_TEXT = ("text", "textrm", "textit", "textbf", "textsf", "texttt", "textnormal", "mbox",
+         "hbox", "textup", "emph")
+_ELEMENTARY = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos": sp.cos,
+               "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "arcsin": sp.asin,
+               "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
+               "tanh": sp.tanh, "coth": sp.coth}
+_OPERATOR_WORDS = {"tr": "trace", "Tr": "trace", "trace": "trace", "Trace": "trace",
+                   "det": "det", "Var": "var", "var": "var", "Cov": "cov", "cov": "cov",
+                   "E": "expectation", "max": "max", "min": "min", **{k: k for k in _ELEMENTARY}}
+_SPACING = frozenset({",", ";", ":", "!", " ", ">", "displaystyle", "textstyle", "scriptstyle",
+                      "limits", "nolimits", "nonumber", "notag", "relax", "allowbreak",
+                      "hfill", "strut", "thinspace", "medspace", "thickspace", "negthinspace"})
+_SIZES = frozenset({"big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl",
+                    "biggr", "Biggl", "Biggr", "bigm", "Bigm"})
+_DELIMITER_MACROS = {"|": "‖", "Vert": "‖", "lVert": "‖", "rVert": "‖", "vert": "|",
+                     "lvert": "|", "rvert": "|", "lbrack": "[", "rbrack": "]", "{": "{",
+                     "}": "}", "lbrace": "{", "rbrace": "}", "langle": "⟨", "rangle": "⟩",
+                     "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉"}
+_RELATIONS = {"=": "=", "<": "<", ">": ">", "neq": "≠", "ne": "≠", "le": "<=", "leq": "<=",
+              "leqslant": "<=", "ge": ">=", "geq": ">=", "geqslant": ">=", "approx": "≈",
+              "simeq": "≈", "iff": "<=>", "Leftrightarrow": "<=>", "Longleftrightarrow": "<=>",
+              "implies": "=>", "Rightarrow": "=>", "Longrightarrow": "=>", "rightarrow": "=>",
+              "longrightarrow": "=>", "to": "=>", "therefore": "=>", "triangleq": "def",
+              "coloneqq": "def", "eqqcolon": "def", "equiv": "def", "leftarrow": "def",
+              "gets": "def", "doteq": "def", "defeq": "def"}
+LOGICAL = frozenset({"=>", "<=>"})
+_UNSUPPORTED = {"partial": "derivatives (\\partial) are not supported",
+                "int": "integrals are not supported", "iint": "integrals are not supported",
+                "oint": "integrals are not supported", "lim": "limits are not supported",
+                "sup": "sup is not supported", "inf": "inf is not supported",
+                "limsup": "limsup is not supported", "liminf": "liminf is not supported",
+                "arg": "arg is not supported", "argmin": "argmin is not supported",
+                "argmax": "argmax is not supported", "pm": "± is not supported",
+                "mp": "∓ is not supported", "sim": "a distribution (\\sim) is not a formula",
+                "mid": "conditional expectations are not supported",
+                "in": "set membership is not supported", "forall": "quantifiers are not supported",
+                "exists": "quantifiers are not supported", "perp": "\\perp is not supported",
+                "cases": "cases are not supported", "prime": "derivatives (') are not supported",
+                "Pr": "probabilities are not supported", "cup": "sets are not supported",
+                "cap": "sets are not supported", "subset": "sets are not supported",
+                "propto": "\\propto is not a checkable relation", "ll": "\\ll is not checkable",
+                "gg": "\\gg is not checkable", "rightsquigarrow": "\\rightsquigarrow",
+                "mapsto": "\\mapsto is not supported", "star": "\\star is not supported"}
+_ELLIPSES = frozenset({"dots", "ldots", "cdots", "vdots", "ddots", "dotsb", "dotsc", "dotsm"})
+_MULTIPLY = {"cdot": "mul", "times": "mul", "*": "mul", "ast": "mul", "div": "div", "/": "div",
+             "odot": "hadamard", "circ": "hadamard", "otimes": "kronecker"}
+_MATRIX_ENVIRONMENTS = frozenset({"bmatrix", "pmatrix", "matrix", "Bmatrix", "smallmatrix"})
+
+
+# -- tokens ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    """One piece of math: `kind` is num, letter, sym, macro, group, env, open, close, norm, rel,
+    amp, rowsep; `text` the digits, letter, symbol, macro or environment name, delimiter or
+    relation; `children` the tokens of a group or environment; `args` a macro's arguments."""
+    kind: str
+    text: str
+    pos: int
+    end: int
+    children: tuple = ()
+    args: tuple = ()          # for a macro: token tuples, None where an argument is absent
+    note: str = ""            # a relation's annotation (\overset{(a)}{=})
+
+    def is_sym(self, *texts) -> bool:
+        return self.kind == "sym" and self.text in texts
+
+    def is_macro(self, *names) -> bool:
+        return self.kind == "macro" and self.text in names
+
+
+def _guard(text: str, what: str = "expression") -> None:
+    """Reject, before any parsing, what is too long, too deep or not allowed."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the {what} is {len(text)} characters long; at most {MAX_LENGTH} "
+                              "are read")
+    forbidden = _FORBIDDEN_RE.search(text)
+    if forbidden:
+        raise ExpressionError(f"\\{forbidden.group(1)} is not allowed (the engine never reads "
+                              f"or writes files or runs commands): at column {forbidden.start() + 1}")
+    depth = 0
+    for match in re.finditer(r"\\left(?![a-zA-Z])|\\right(?![a-zA-Z])|\\[{}]|[{}()\[\]]", text):
+        token = match.group()
+        if token in ("{", "(", "[", r"\left"):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExpressionError(f"the {what} nests deeper than {MAX_NESTING} levels: at "
+                                      f"column {match.start() + 1}")
+        elif token in ("}", ")", "]", r"\right"):
+            depth -= 1
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of `text` (math mode); ExpressionError for text that is not LaTeX."""
+    from pylatexenc import latexwalker
+    _guard(text)
+    walker = latexwalker.LatexWalker(text, tolerant_parsing=False)
+    try:
+        nodes, _, _ = walker.get_latex_nodes(
+            pos=0, parsing_state=walker.make_parsing_state(in_math_mode=True))
+    except latexwalker.LatexWalkerError as exc:
+        message = str(exc).splitlines()[0]
+        message = re.sub(r"\s*@\s*\(\d+,\s*\d+\)\s*$", "", message)
+        position = getattr(exc, "pos", None)
+        where = f" at column {position + 1}" if isinstance(position, int) else ""
+        raise ExpressionError(f"cannot read the LaTeX: {message}{where}") from None
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply") from None
+    return _delimiters(_flatten(nodes, text), text)
+
+
+def _flatten(nodes, text: str) -> list[Token]:
+    from pylatexenc import latexwalker as lw
+    out: list[Token] = []
+    for node in nodes or ():
+        if node is None or isinstance(node, lw.LatexCommentNode):
+            continue
+        start = node.pos
+        if isinstance(node, lw.LatexCharsNode):
+            out.extend(_chars(node.chars, start))
+        elif isinstance(node, lw.LatexGroupNode):
+            out.append(Token("group", "{}", start, start + node.len,
+                             children=tuple(_flatten(node.nodelist, text))))
+        elif isinstance(node, lw.LatexSpecialsNode):
+            if node.specials_chars == "&":
+                out.append(Token("amp", "&", start, start + node.len))
+            elif node.specials_chars != "~":
+                out.extend(_chars(node.specials_chars, start))
+        elif isinstance(node, lw.LatexMacroNode):
+            name = node.macroname
+            args = ()
+            if node.nodeargd is not None and node.nodeargd.argnlist:
+                args = tuple(None if a is None else tuple(_flatten(
+                    a.nodelist if isinstance(a, lw.LatexGroupNode) else [a], text))
+                    for a in node.nodeargd.argnlist)
+            if name == "\\":
+                out.append(Token("rowsep", "\\\\", start, start + node.len))
+            else:
+                out.append(Token("macro", name, start, start + node.len, args=args))
+        elif isinstance(node, lw.LatexEnvironmentNode):
+            out.append(Token("env", node.environmentname, start, start + node.len,
+                             children=tuple(_flatten(node.nodelist, text))))
+        elif isinstance(node, lw.LatexMathNode):
+            raise ExpressionError(f"a $ inside math: at column {start + 1}")
+        else:
+            raise ExpressionError(f"cannot read {text[start:start + node.len]!r}: at column "
+                                  f"{start + 1}")
+    return out
+
+
+def _chars(chars: str, start: int) -> list[Token]:
+    out = []
+    for match in re.finditer(r"\d+(?:\.\d+)?|\.\d+|[A-Za-z]|\S", chars):
+        piece = match.group()
+        kind = "num" if piece[0].isdigit() or (piece[0] == "." and len(piece) > 1) else \
+            "letter" if piece.isalpha() and piece.isascii() else "sym"
+        out.append(Token(kind, piece, start + match.start(), start + match.end()))
+    return out
+
+
+def _delimiters(raw: list[Token], text: str) -> list[Token]:
+    """Merge \\left( into one `open` token, \\right) into `close`, \\| into `norm`; turn
+    relation symbols and macros into `rel` tokens; drop spacing, \\label, \\tag."""
+    out: list[Token] = []
+    i = 0
+    while i < len(raw):
+        token = raw[i]
+        if token.kind in ("group", "env"):
+            token = Token(token.kind, token.text, token.pos, token.end,
+                          children=tuple(_delimiters(list(token.children), text)))
+        if token.kind == "macro":
+            name = token.text
+            args = tuple(None if a is None else tuple(_delimiters(list(a), text))
+                         for a in token.args)
+            token = Token("macro", name, token.pos, token.end, args=args)
+            if name in ("left", "right", "middle") or name in _SIZES:
+                if i + 1 >= len(raw):
+                    raise ExpressionError(f"\\{name} without a delimiter: at column "
+                                          f"{token.pos + 1}")
+                following = raw[i + 1]
+                mark = _delimiter_of(following)
+                if mark is None:
+                    raise ExpressionError(f"\\{name} must be followed by a delimiter: "
+                                          f"{text[token.pos:following.end]!r} at column "
+                                          f"{token.pos + 1}")
+                if name == "middle":
+                    raise ExpressionError(f"\\middle is not supported: at column {token.pos + 1}")
+                kind = {"left": "open", "right": "close"}.get(name)
+                if kind is None:        # \big( and friends: a plain delimiter
+                    kind = "norm" if mark == "‖" else "sym"
+                out.append(Token(kind, mark, token.pos, following.end))
+                i += 2
+                continue
+            if name in ("label", "tag"):
+                if not token.args and i + 1 < len(raw) and raw[i + 1].kind == "group":
+                    i += 1                      # the argument came as a separate group
+                i += 1
+                continue
+            if name in _SPACING or name in ("nonumber", "notag"):
+                i += 1
+                continue
+            if name in _DELIMITER_MACROS:
+                mark = _DELIMITER_MACROS[name]
+                out.append(Token("norm" if mark == "‖" else "sym", mark, token.pos, token.end))
+                i += 1
+                continue
+            if name in _RELATIONS:
+                out.append(Token("rel", _RELATIONS[name], token.pos, token.end))
+                i += 1
+                continue
+            if name in ("overset", "stackrel") and len(token.args) >= 2 and token.args[1]:
+                inner = [t for t in token.args[1] if t.kind != "group"]
+                if len(inner) == 1 and inner[0].kind == "rel":
+                    note = text[token.args[0][0].pos:token.args[0][-1].end] if token.args[0] else ""
+                    out.append(Token("rel", inner[0].text, token.pos, token.end, note=note))
+                    i += 1
+                    continue
+            if name == "not" and i + 1 < len(raw) and raw[i + 1].is_sym("="):
+                out.append(Token("rel", "≠", token.pos, raw[i + 1].end))
+                i += 2
+                continue
+        elif token.kind == "sym":
+            if token.text == ":" and i + 1 < len(raw) and raw[i + 1].is_sym("="):
+                out.append(Token("rel", "def", token.pos, raw[i + 1].end))
+                i += 2
+                continue
+            if token.text in ("<", ">") and i + 1 < len(raw) and raw[i + 1].is_sym("=") \
+                    and raw[i + 1].pos == token.end:
+                out.append(Token("rel", token.text + "=", token.pos, raw[i + 1].end))
+                i += 2
+                continue
+            if token.text in ("=", "<", ">"):
+                out.append(Token("rel", token.text, token.pos, token.end))
+                i += 1
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _delimiter_of(token: Token) -> str | None:
+    if token.kind == "sym" and token.text in "()[]|./":
+        return token.text
+    if token.kind == "macro" and token.text in _DELIMITER_MACROS:
+        return _DELIMITER_MACROS[token.text]
+    return None
+
+
+# -- values the parser passes around besides SymPy objects ----------------------------------
+
+@dataclass(frozen=True)
+class _Name:
+    """A name not yet looked up: subscripts and accents may still extend it."""
+    text: str
+    token: Token
+    bold: bool = False          # written in a bold font: `x_bold` if declared, else `x`
+
+
+@dataclass(frozen=True)
+class _Eye:
+    """coefficient * I, whose size the matrices around it will tell."""
+    coefficient: object = sp.S.One
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """(M)_index: row or column of M, decided by the product it stands in."""
+    matrix: object
+    index: object
+    transposed: bool = False
+    coefficient: object = sp.S.One
+
+
+@dataclass(frozen=True)
+class _Norm:
+    """\\|x\\| before its exponent is known."""
+    vector: object
+
+
+@dataclass(frozen=True)
+class _Applicable:
+    """A declared function (or E, Var) waiting for its arguments."""
+    name: str
+    apply: object
+    token: Token
+
+
+def _is_matrix(value) -> bool:
+    return isinstance(value, (_Eye, _Slice)) or bool(getattr(value, "is_Matrix", False))
+
+
+def _same(a, b) -> bool:
+    return sp.expand(sp.sympify(a) - sp.sympify(b)) == 0
+
+
+def _shape_text(value) -> str:
+    if isinstance(value, _Eye):
+        return "I"
+    rows, cols = value.shape
+    return f"{rows} x {cols}"
+
+
+# -- the parser -----------------------------------------------------------------------------
+
+class _Stream:
+    def __init__(self, items):
+        self.items = list(items)
+        self.index = 0
+
+    def peek(self, ahead: int = 0):
+        position = self.index + ahead
+        return self.items[position] if position < len(self.items) else None
+
+    def next(self):
+        token = self.peek()
+        self.index += 1
+        return token
+
+    def at_end(self) -> bool:
+        return self.index >= len(self.items)
+
+
+class _Parser:
+    def __init__(self, text: str, scope: Scope, strict: bool, index_base: int, like=None):
+        self.text, self.scope, self.strict, self.index_base = text, scope, strict, index_base
+        self.like = like                    # the other side: sizes a lone I
+        self.bound: list[dict] = []         # summation indices in scope: name -> (symbol, lo, hi)
+        self.bars: list[str] = []           # open | and ‖ (a bar inside them closes)
+        self.assumed: list[str] = []
+
+    # -- errors --------------------------------------------------------------------------
+    def fail(self, token, message: str):
+        if token is None:
+            raise ExpressionError(f"{message} at the end of the expression")
+        fragment = self.text[token.pos:token.end]
+        if len(fragment) > 60:
+            fragment = fragment[:57] + "..."
+        raise ExpressionError(f"{message}: {fragment!r} at column {token.pos + 1}")
+
+    def fragment(self, items) -> str:
+        return self.text[items[0].pos:items[-1].end] if items else ""
+
+    # -- entry points --------------------------------------------------------------------
+    def whole(self, items) -> object:
+        """The expression that `items` spell, all of them."""
+        stream = _Stream([t for t in items if t.kind != "amp"])
+        if stream.at_end():
+            raise ExpressionError("empty expression")
+        value = self.expression(stream)
+        if not stream.at_end():
+            extra = stream.peek()
+            if extra.kind == "rel":
+                self.fail(extra, "a relation inside an expression")
+            self.fail(extra, "cannot read what follows the expression")
+        return self.finish(value, items[0])
+
+    def finish(self, value, token):
+        value = self.resolve(value)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if isinstance(value, _Eye):
+            shape = getattr(self.like, "shape", None) if _is_matrix(self.like) else None
+            if shape is not None and _same(*shape):
+                return value.coefficient * sp.Identity(shape[0])
+            self.fail(token, "the size of the identity I cannot be told from the matrices "
+                             "around it")
+        if isinstance(value, _Applicable):
+            self.fail(value.token, f"{value.name} is a function: give it its arguments")
+        if isinstance(value, _Norm):
+            value = self.norm(value, None)
+        return value
+
+    # -- grammar -------------------------------------------------------------------------
+    def expression(self, s: _Stream):
+        value = self.term(s)
+        while True:
+            token = s.peek()
+            if token is not None and token.is_sym("+", "-"):
+                s.next()
+                right = self.term(s)
+                value = self.add(value, self.negate(right, token) if token.text == "-" else right,
+                                 token)
+            else:
+                return value
+
+    def term(self, s: _Stream):
+        value = self.signed(s)
+        while True:
+            token = s.peek()
+            if token is None:
+                return value
+            operator = self.multiplication(token)
+            if operator:
+                s.next()
+                right = self.signed(s)
+                value = self.combine(operator, value, right, token)
+            elif self.starts_factor(token):
+                right = self.postfix(s)
+                value = self.multiply(value, right, token)
+            else:
+                return value
+
+    def signed(self, s: _Stream):
+        token = s.peek()
+        if token is not None and token.is_sym("-"):
+            s.next()
+            return self.negate(self.signed(s), token)
+        if token is not None and token.is_sym("+"):
+            s.next()
+            return self.signed(s)
+        if token is None or not self.starts_factor(token):
+            self.fail(token, "expected a term")
+        return self.postfix(s)
+
+    def multiplication(self, token) -> str | None:
+        if token.kind == "sym" and token.text in ("*", "/"):
+            return _MULTIPLY[token.text]
+        if token.kind == "macro" and token.text in _MULTIPLY:
+            return _MULTIPLY[token.text]
+        return None
+
+    def starts_factor(self, token) -> bool:
+        kind = token.kind
+        if kind in ("num", "letter", "group", "open", "env"):
+            return True
+        if kind == "sym":
+            if token.text in "([":
+                return True
+            if token.text in "|⌊⌈":
+                return not (token.text == "|" and self.bars and self.bars[-1] == "|")
+            return False
+        if kind == "norm":
+            return not (self.bars and self.bars[-1] == "‖")
+        if kind == "macro":
+            name = token.text
+            return not (name in _MULTIPLY or name in ("quad", "qquad"))
+        return False
+
+    # -- factors -------------------------------------------------------------------------
+    def postfix(self, s: _Stream):
+        start = s.peek()
+        base = self.primary(s)
+        sub = sup = None
+        while True:
+            token = s.peek()
+            if token is None:
+                break
+            if token.is_sym("'") and isinstance(base, _Name):
+                s.next()
+                base = _Name(base.text + "_prime", base.token, base.bold)
+            elif token.is_sym("_") and sub is None:
+                s.next()
+                sub = self.script(s, token)
+            elif token.is_sym("^") and sup is None:
+                s.next()
+                sup = self.script(s, token)
+                if isinstance(base, _Name) and self.is_label(sup):
+                    base = _Name(base.text + self.label(sup), base.token, base.bold)
+                    sup = None
+            else:
+                break
+        if sub is not None:
+            base = self.subscript(base, sub, start)
+        value = self.resolve(base)
+        if isinstance(value, _Applicable):
+            value = self.apply_declared(value, s)
+        if sup is not None:
+            value = self.superscript(value, sup, start)
+        elif isinstance(value, _Norm):
+            value = self.norm(value, None)
+        while s.peek() is not None and s.peek().is_sym("!"):
+            token = s.next()
+            value = sp.factorial(self.scalar(value, token))
+        return value
+
+    def script(self, s: _Stream, mark) -> list:
+        token = s.next()
+        if token is None:
+            self.fail(mark, f"{mark.text} without an argument")
+        if token.kind == "group":
+            if not token.children:
+                self.fail(token, "an empty script")
+            return list(token.children)
+        if token.kind == "num" and len(token.text) > 1 and "." not in token.text:
+            # x^23 is x^2 3 in TeX: only the first digit is the script
+            rest = Token("num", token.text[1:], token.pos + 1, token.end)
+            s.items.insert(s.index, rest)
+            return [Token("num", token.text[0], token.pos, token.pos + 1)]
+        if token.kind == "macro" and token.args:
+            return [token]
+        if token.kind in ("rel", "amp", "rowsep") or token.is_sym("^", "_"):
+            self.fail(token, f"cannot read the script after {mark.text}")
+        return [token]
+
+    def is_label(self, items) -> bool:
+        if len(items) == 1 and (items[0].is_sym("*", "'") or items[0].is_macro("ast", "star",
+                                                                                  "prime")):
+            return True
+        return len(items) >= 3 and items[0].is_sym("(", "[") and items[-1].is_sym(")", "]")
+
+    def label(self, items) -> str:
+        if len(items) == 1:
+            return "_prime" if items[0].is_sym("'") or items[0].is_macro("prime") else "_star"
+        return "^" + re.sub(r"\s+", "", self.fragment(items))
+
+    def primary(self, s: _Stream):
+        token = s.next()
+        kind = token.kind
+        if kind == "num":
+            return sp.Rational(token.text) if "." in token.text else sp.Integer(token.text)
+        if kind == "letter":
+            return self.letters(token, s)
+        if kind == "group":
+            return self.group(token)
+        if kind == "open":
+            return self.delimited(token, s)
+        if kind == "sym":
+            if token.text in "([":
+                inner = self.expression(s)
+                if token.text == "(" and s.peek() is not None and s.peek().is_sym(","):
+                    return self.tuple_rest(inner, s, token, ")")
+                self.expect(s, ")" if token.text == "(" else "]", token)
+                return inner
+            if token.text == "|":
+                return self.bars_of(token, s, "|")
+            if token.text in "⌊⌈":
+                inner = self.expression(s)
+                self.expect(s, "⌋" if token.text == "⌊" else "⌉", token)
+                return (sp.floor if token.text == "⌊" else sp.ceiling)(self.scalar(inner, token))
+        if kind == "norm":
+            return self.bars_of(token, s, "‖")
+        if kind == "macro":
+            return self.macro(token, s)
+        if kind == "env":
+            return self.environment(token)
+        self.fail(token, "unexpected")
+
+    def tuple_rest(self, first, s: _Stream, opening, closing: str):
+        """(a, b, c): a tuple of numbers (a shape, say), closed by `closing`."""
+        items = [first]
+        while s.peek() is not None and s.peek().is_sym(","):
+            s.next()
+            following = s.peek()
+            if following is not None and following.text == closing and \
+                    following.kind in ("sym", "close"):
+                break                                 # (4096,): a tuple of one
+            items.append(self.expression(s))
+        token = s.next()
+        if token is None or token.text != closing:
+            self.fail(token, f"expected {closing!r} to close the tuple opened at column "
+                             f"{opening.pos + 1}")
+        return sp.Tuple(*(self.scalar(item, opening) for item in items))
+
+    def expect(self, s: _Stream, closing: str, opening):
+        token = s.next()
+        if token is None or not ((token.kind in ("sym", "close")) and token.text == closing):
+            self.fail(token if token is not None else None,
+                      f"expected {closing!r} to close {self.text[opening.pos:opening.end]!r} "
+                      f"(column {opening.pos + 1})")
+
+    def letters(self, token, s: _Stream):
+        run = [token]
+        while True:
+            following = s.peek(len(run) - 1)
+            if following is None or following.kind != "letter" or following.pos != run[-1].end:
+                break
+            run.append(following)
+        for length in range(len(run), 1, -1):
+            word = "".join(t.text for t in run[:length])
+            if word in self.scope.declarations or self.is_bound(word):
+                s.index += length - 1
+                return _Name(word, Token("letter", word, token.pos, run[length - 1].end))
+        return _Name(token.text, token)
+
+    def group(self, token):
+        items = list(token.children)
+        if not items:
+            self.fail(token, "an empty group {}")
+        if len(items) == 1 and (items[0].kind == "letter" or items[0].kind == "macro" and (
+                items[0].text in GREEK or items[0].text in _ACCENTS or items[0].text in _BOLD
+                or items[0].text in _SCRIPT)):
+            return self.primary(_Stream(items))      # {\lambda}_{i}: still a name
+        stream = _Stream(items)
+        value = self.expression(stream)
+        if not stream.at_end():
+            self.fail(stream.peek(), "cannot read this inside the group")
+        return value
+
+    def delimited(self, token, s: _Stream):
+        mark = token.text
+        if mark in "|‖":
+            self.bars.append(mark)
+        try:
+            inner = self.expression(s)
+        finally:
+            if mark in "|‖":
+                self.bars.pop()
+        if mark == "(" and s.peek() is not None and s.peek().is_sym(","):
+            return self.tuple_rest(inner, s, token, ")")
+        closing = s.next()
+        pairs = {"(": ")", "[": "]", "|": "|", "‖": "‖", "{": "}", "⌊": "⌋", "⌈": "⌉"}
+        if closing is None or closing.kind != "close":
+            self.fail(closing, f"expected \\right to close {self.text[token.pos:token.end]!r} "
+                               f"(column {token.pos + 1})")
+        if mark != "." and closing.text != "." and closing.text != pairs.get(mark):
+            self.fail(closing, f"{self.text[closing.pos:closing.end]!r} does not close "
+                               f"{self.text[token.pos:token.end]!r}")
+        if mark == "|":
+            return self.absolute(inner, token)
+        if mark == "‖":
+            return _Norm(self.resolve(inner))
+        if mark == "⌊":
+            return sp.floor(self.scalar(inner, token))
+        if mark == "⌈":
+            return sp.ceiling(self.scalar(inner, token))
+        return inner
+
+    def bars_of(self, token, s: _Stream, mark: str):
+        self.bars.append(mark)
+        try:
+            inner = self.expression(s)
+        finally:
+            self.bars.pop()
+        closing = s.next()
+        if closing is None or closing.text != mark or closing.kind not in ("sym", "norm"):
+            self.fail(token, f"unclosed {mark}")
+        if mark == "|":
+            return self.absolute(inner, token)
+        return _Norm(self.resolve(inner))
+
+    def absolute(self, inner, token):
+        inner = self.resolve(inner)
+        if isinstance(inner, _Slice):
+            inner = self.slice_default(inner)
+        if _is_matrix(inner) and not isinstance(inner, _Eye):
+            rows, cols = inner.shape
+            if rows == 1 and cols == 1:
+                return sp.Abs(self.scalar(inner, token))
+            if _same(rows, cols):
+                return sp.Determinant(inner)
+            self.fail(token, "|x| of a non-square matrix (for a norm write \\|x\\|)")
+        return sp.Abs(self.scalar(inner, token))
+
+    def norm(self, value: _Norm, exponent):
+        from .ops import sqnorm
+        vector = value.vector
+        if isinstance(vector, _Slice):
+            vector = self.slice_default(vector)
+        squared = sqnorm(vector) if _is_matrix(vector) else vector ** 2
+        if exponent is not None and exponent == 2:
+            return squared
+        root = sp.sqrt(squared) if _is_matrix(vector) else sp.Abs(vector)
+        return root if exponent is None else root ** exponent
+
+    # -- names ---------------------------------------------------------------------------
+    def is_bound(self, name: str) -> bool:
+        return any(name in frame for frame in self.bound)
+
+    def resolve(self, value):
+        if not isinstance(value, _Name):
+            return value
+        name = value.text
+        for frame in reversed(self.bound):
+            if name in frame:
+                return frame[name][0]
+        candidates = ([name + "_bold"] if value.bold else []) + [name]
+        for candidate in candidates:
+            declared = self.scope.declarations.get(candidate)
+            if declared is None:
+                continue
+            from .expressions import FunctionDeclaration
+            if isinstance(declared, FunctionDeclaration):
+                return _Applicable(candidate, declared.apply, value.token)
+            found = self.scope.lookup(candidate)
+            if isinstance(found, sp.IndexedBase):
+                self.fail(value.token, f"{candidate} is a sequence: write {candidate}_i")
+            return found
+        if name == "e":
+            return sp.E
+        if name == "pi":
+            return sp.pi
+        if name == "I":
+            return _Eye()
+        if self.strict:
+            self.fail(value.token, f"unknown name {name} (declare it, e.g. --where "
+                                   f"'{name}: real')")
+        self.assumed.append(name)
+        return self.scope.scalar(name, "real")
+
+    def script_name(self, items) -> str | None:
+        """The subscript as part of a name (w_{\\text{true}} -> 'true'), or None if compound."""
+        parts = []
+        for token in items:
+            if token.kind in ("letter", "num") and "." not in token.text:
+                parts.append(token.text)
+            elif token.kind == "macro" and token.text in GREEK:
+                parts.append(token.text)
+            elif token.kind == "macro" and token.text in _TEXT + _UPRIGHT + _BOLD and token.args:
+                word = self.text_word(token)
+                if not re.fullmatch(r"[A-Za-z0-9]+", word or ""):
+                    return None
+                parts.append(word)
+            elif token.kind == "group":
+                inner = self.script_name(list(token.children))
+                if inner is None:
+                    return None
+                parts.append(inner)
+            elif token.is_sym(","):
+                parts.append("")
+            else:
+                return None
+        if not parts or not parts[0]:
+            return None
+        joined = "_".join(p for p in parts if p) if any(len(p) > 1 for p in parts) or \
+            "" in parts else "".join(parts)
+        return joined
+
+    def subscript(self, base, items, start):
+        if isinstance(base, _Applicable) and base.name == "E":
+            self.fail(start, "E with a subscript is not supported; declare the random "
+                             "variables instead")
+        if isinstance(base, _Name):
+            return self.name_subscript(base, items)
+        if isinstance(base, _Norm):
+            if len(items) == 1 and items[0].text in ("2", "F"):
+                return base
+            self.fail(start, "only the Euclidean norm \\|x\\|_2 (or _F) is supported")
+        value = self.resolve(base)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if _is_matrix(value) and not isinstance(value, _Eye):
+            return _Slice(value, self.index_expression(items))
+        self.fail(start, "a subscript on something that is neither a name nor a matrix")
+
+    def name_subscript(self, base: _Name, items):
+        if len(items) == 1 and (items[0].is_sym("*") or items[0].is_macro("ast", "star")):
+            return _Name(base.text + "_star", base.token, base.bold)
+        simple = self.script_name(items)
+        if simple is not None:
+            full = f"{base.text}_{simple}"
+            if self.is_bound(full) or full in self.scope.declarations or \
+                    (base.bold and full + "_bold" in self.scope.declarations):
+                return _Name(full, base.token, base.bold)
+        labelled = self.labelled_entry(base, items)
+        if labelled is not None:
+            return labelled
+        declared = None if self.is_bound(base.text) else self.scope.lookup(base.text)
+        if isinstance(declared, sp.IndexedBase):
+            return declared[self.index_expression(items)]
+        if isinstance(declared, sp.MatrixExpr):
+            return self.entry(declared, items)
+        if base.text == "delta" and declared is None:
+            indices = self.split_indices(items)
+            if len(indices) == 2:
+                return sp.KroneckerDelta(*indices)
+        if declared is None and self.mentions_bound(items):
+            return self.implied_sequence(base, items)
+        if simple is not None:
+            return _Name(f"{base.text}_{simple}", base.token, base.bold)
+        written = re.sub(r"\s+", "", self.fragment(items))
+        return _Name(f"{base.text}_{{{written}}}", base.token, base.bold)
+
+    def labelled_entry(self, base: _Name, items):
+        """w_{i,\\text{true}}: entry i of the declared vector w_true (the label names it)."""
+        commas = [k for k, t in enumerate(items) if t.is_sym(",")]
+        if len(commas) != 1:
+            return None
+        for index_part, label_part in ((items[:commas[0]], items[commas[0] + 1:]),
+                                       (items[commas[0] + 1:], items[:commas[0]])):
+            label = self.script_name(label_part) if label_part else None
+            if label is None or not index_part:
+                continue
+            target = self.scope.lookup(f"{base.text}_{label}")
+            if isinstance(target, sp.MatrixExpr) and target.shape[1] == 1:
+                return self.entry(target, index_part)
+        return None
+
+    def mentions_bound(self, items) -> bool:
+        for token in items:
+            if token.kind == "letter" and self.is_bound(token.text):
+                return True
+            if token.kind == "macro" and self.is_bound(token.text):
+                return True
+            if token.kind == "group" and self.mentions_bound(list(token.children)):
+                return True
+        return False
+
+    def implied_sequence(self, base: _Name, items):
+        index = self.index_expression(items)
+        ranges = [frame[str(symbol)] for frame in self.bound for symbol in index.free_symbols
+                  if str(symbol) in frame]
+        if self.strict:
+            self.fail(base.token, f"{base.text} is indexed by a summation index: declare it, "
+                                  f"e.g. '{base.text}: sequence(n)'")
+        _, low, high = ranges[0]
+        first = int(low) if low.is_Integer else 1
+        length = high - first + 1
+        sequence = self.scope.sequence(base.text, length, first)
+        self.assumed.append(f"{base.text} (sequence)")
+        return sequence[index]
+
+    def entry(self, matrix, items):
+        rows, cols = matrix.shape
+        indices = self.split_indices(items)
+        shift = self.index_base
+        if cols == 1 and len(indices) == 1:
+            return matrix[indices[0] - shift, 0]
+        if len(indices) == 2:
+            return matrix[indices[0] - shift, indices[1] - shift]
+        self.fail(items[0], f"{matrix} is a {rows} x {cols} matrix: index it with two indices "
+                            "(A_{ij} or A_{i,j})")
+
+    def split_indices(self, items) -> list:
+        parts, current = [], []
+        for token in items:
+            if token.is_sym(","):
+                parts.append(current)
+                current = []
+            else:
+                current.append(token)
+        parts.append(current)
+        if len(parts) == 1 and all(t.kind in ("letter", "num") and len(t.text) == 1
+                                   for t in items) and len(items) == 2:
+            parts = [[items[0]], [items[1]]]      # A_{ij}
+        return [self.index_expression(part) for part in parts if part]
+
+    def index_expression(self, items):
+        stream = _Stream(items)
+        value = self.scalar(self.expression(stream), items[0])
+        if not stream.at_end():
+            self.fail(stream.peek(), "cannot read this index")
+        return value
+
+    # -- superscripts --------------------------------------------------------------------
+    def superscript(self, value, items, start):
+        if isinstance(value, _Norm):
+            exponent = self.index_expression(items)
+            return self.norm(value, exponent)
+        transpose = len(items) == 1 and (
+            items[0].is_macro("top", "intercal", "T", "mathsf", "mathrm", "text", "mathbf")
+            and (items[0].text in ("top", "intercal", "T") or self.text_word(items[0]) == "T"))
+        letter_t = len(items) == 1 and items[0].kind == "letter" and items[0].text == "T" \
+            and "T" not in self.scope.declarations
+        if transpose or (letter_t and _is_matrix(value)):
+            if isinstance(value, _Slice):
+                return _Slice(value.matrix, value.index, not value.transposed,
+                              value.coefficient)
+            if isinstance(value, _Eye):
+                return value
+            return value.T if _is_matrix(value) else value
+        if len(items) == 1 and items[0].is_macro("dagger", "ast", "star", "prime"):
+            self.fail(items[0], "this superscript is not supported")
+        exponent = self.index_expression(items)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if isinstance(value, _Eye):
+            if exponent.is_Integer:
+                return _Eye(value.coefficient ** exponent)
+            self.fail(start, "I to a non-integer power")
+        if _is_matrix(value):
+            rows, cols = value.shape
+            if rows == 1 and cols == 1:
+                return scalar_of(value) ** exponent
+            if not _same(rows, cols):
+                self.fail(start, f"a power of a non-square ({rows} x {cols}) matrix")
+            if exponent == -1:
+                return sp.Inverse(value)
+            if exponent.is_integer:
+                return sp.MatPow(value, exponent)
+            self.fail(start, "a matrix to a power that is not declared an integer")
+        if isinstance(value, _Applicable):
+            self.fail(value.token, f"{value.name} is a function: give it its arguments")
+        return value ** exponent
+
+    # -- macros --------------------------------------------------------------------------
+    def argument(self, token, s: _Stream, index: int = 0, optional: bool = False):
+        """The tokens of argument `index` of a macro: parsed by pylatexenc when it knows the
+        macro, else the next group or token."""
+        if token.args:
+            mandatory = [a for a in token.args if a is not None]
+            if len(token.args) > index and token.args[index] is not None:
+                return list(token.args[index])
+            if optional:
+                return None
+            if index < len(mandatory):
+                return list(mandatory[index])
+        if optional:
+            return None
+        following = s.next()
+        if following is None:
+            self.fail(token, f"\\{token.text} needs an argument")
+        if following.kind == "group":
+            return list(following.children)
+        if following.kind == "num" and len(following.text) > 1 and "." not in following.text:
+            s.items.insert(s.index, Token("num", following.text[1:], following.pos + 1,
+                                          following.end))
+            return [Token("num", following.text[0], following.pos, following.pos + 1)]
+        return [following]
+
+    def text_word(self, token) -> str:
+        """The text of a macro's last argument (\\text{Var} -> 'Var')."""
+        items = [a for a in token.args if a is not None] if token.args else []
+        if not items or not items[-1]:
+            return ""
+        return self.text[items[-1][0].pos:items[-1][-1].end].strip()
+
+    def arguments_of(self, token, s: _Stream, *, parentheses_only=False) -> list:
+        """The arguments after a function name: (a, b), [a], {a}, \\left(..\\right), or
+        (when allowed) the next factor."""
+        following = s.peek()
+        if following is None:
+            self.fail(token, f"{self.text[token.pos:token.end]} needs an argument")
+        if following.kind == "open" and following.text in "([":
+            s.next()
+            values = self.comma_list(s)
+            closing = s.next()
+            if closing is None or closing.kind != "close":
+                self.fail(following, "expected \\right to close")
+            return values
+        if following.is_sym("(", "["):
+            s.next()
+            values = self.comma_list(s)
+            self.expect(s, ")" if following.text == "(" else "]", following)
+            return values
+        if parentheses_only:
+            self.fail(following, f"{self.text[token.pos:token.end]} is a declared function: "
+                                 "write its arguments in parentheses or brackets")
+        if following.kind == "group":
+            s.next()
+            return [self.group(following)]
+        return [self.postfix(s)]
+
+    def comma_list(self, s: _Stream) -> list:
+        values = [self.resolve(self.expression(s))]
+        while s.peek() is not None and s.peek().is_sym(","):
+            s.next()
+            values.append(self.resolve(self.expression(s)))
+        return values
+
+    def apply_declared(self, value: _Applicable, s: _Stream):
+        args = self.arguments_of(value.token, s, parentheses_only=True)
+        args = [self.function_argument(a, value.token) for a in args]
+
+        def fail(message):
+            self.fail(value.token, message)
+        try:
+            return value.apply(args, fail)
+        except (TypeError, ValueError, AttributeError) as exc:
+            self.fail(value.token, f"cannot apply {value.name}: {exc}")
+
+    def function_argument(self, value, token):
+        value = self.resolve(value)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if isinstance(value, _Norm):
+            value = self.norm(value, None)
+        if isinstance(value, (_Eye, _Applicable)):
+            self.fail(token, "this argument cannot be read")
+        if _is_matrix(value) and value.shape == (1, 1):
+            return scalar_of(value)
+        return value
+
+    def macro(self, token, s: _Stream):
+        name = token.text
+        if name in GREEK:
+            return _Name(name, token)
+        if name == "infty":
+            return sp.oo
+        if name in _ACCENTS:
+            inner = self.name_argument(token, s)
+            return _Name(f"{inner.text}_{_ACCENTS[name]}", token)
+        if name in _BOLD or name in _UPRIGHT or name in _TEXT or name == "operatorname":
+            return self.styled(token, s)
+        if name in _SCRIPT:
+            inner = self.name_argument(token, s)
+            return _Name(f"{inner.text}_{_SCRIPT[name]}", token)
+        if name == "mathbb":
+            return self.blackboard(token, s)
+        if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            top = self.sub_expression(self.argument(token, s, 0), token)
+            bottom = self.sub_expression(self.argument(token, s, 1), token)
+            return self.divide(top, bottom, token)
+        if name == "sqrt":
+            degree = self.argument(token, s, 0, optional=True) if token.args else None
+            body = self.sub_expression(self.argument(token, s, 1 if token.args else 0), token)
+            body = self.scalar(body, token)
+            if degree:
+                return sp.root(body, self.sub_expression(degree, token))
+            return sp.sqrt(body)
+        if name == "binom":
+            top = self.sub_expression(self.argument(token, s, 0), token)
+            bottom = self.sub_expression(self.argument(token, s, 1), token)
+            return sp.binomial(self.scalar(top, token), self.scalar(bottom, token))
+        if name in _ELEMENTARY or name in ("max", "min", "det"):
+            return self.function(name, token, s)
+        if name in ("sum", "prod"):
+            return self.big_operator(token, s)
+        if name == "nabla":
+            return self.gradient(token, s)
+        if name in ("lfloor", "lceil"):
+            inner = self.expression(s)
+            self.expect(s, "⌋" if name == "lfloor" else "⌉", token)
+            return (sp.floor if name == "lfloor" else sp.ceiling)(self.scalar(inner, token))
+        if name in _ELLIPSES:
+            self.fail(token, "an ellipsis cannot be checked")
+        if name in _UNSUPPORTED:
+            self.fail(token, _UNSUPPORTED[name])
+        if name in _DEFINING:
+            self.fail(token, "a definition inside math")
+        if name in ("quad", "qquad"):
+            self.fail(token, "an annotation inside a formula")
+        self.fail(token, f"unknown macro \\{name}")
+
+    def name_argument(self, token, s: _Stream) -> _Name:
+        items = self.argument(token, s)
+        if len(items) == 1:
+            inner = items[0]
+            if inner.kind == "letter":
+                return _Name(inner.text, inner)
+            if inner.kind == "macro" and (inner.text in GREEK or inner.text in _BOLD
+                                          or inner.text in _UPRIGHT or inner.text in _SCRIPT
+                                          or inner.text in _ACCENTS):
+                value = self.macro(inner, _Stream([]))
+                if isinstance(value, _Name):
+                    return value
+            if inner.kind == "group":
+                return self.name_argument(Token("macro", token.text, token.pos, token.end,
+                                                args=(inner.children,)), s)
+        word = self.fragment(items)
+        if re.fullmatch(r"[A-Za-z]+", word):
+            return _Name(word, token)
+        self.fail(token, f"\\{token.text} of something that is not a name")
+
+    def styled(self, token, s: _Stream):
+        """\\mathbf{x}, \\mathrm{Tr}, \\text{Var}, \\operatorname{tr}: a name or an operator."""
+        name = token.text
+        if name == "operatorname" and not token.args:
+            items = self.argument(token, s)
+            if items and items[0].is_sym("*"):
+                items = self.argument(token, s)
+            word = self.fragment(items).strip()
+        else:
+            items = self.argument(token, s)
+            word = self.fragment(items).strip()
+        if word in _OPERATOR_WORDS and not (name in _BOLD and len(word) == 1):
+            if word not in self.scope.declarations:
+                return self.operator(_OPERATOR_WORDS[word], token, s)
+        if word in self.scope.declarations:
+            return _Name(word, token)
+        if name in _TEXT or name == "operatorname":
+            if re.fullmatch(r"[A-Za-z]", word):
+                return _Name(word, token)
+            self.fail(token, f"unknown operator {word!r} (declare it, e.g. '{word}: function')"
+                      if re.fullmatch(r"[A-Za-z]\w*", word) else "prose inside a formula")
+        if len(items) == 1 and items[0].kind in ("letter", "macro") and (
+                items[0].kind == "letter" or items[0].text in GREEK):
+            inner = items[0].text
+            return _Name(inner, token, bold=name in _BOLD)
+        if len(items) == 1 and items[0].kind == "num":
+            return sp.Integer(items[0].text) if "." not in items[0].text else \
+                sp.Rational(items[0].text)
+        if re.fullmatch(r"[A-Za-z]+", word):
+            if self.strict or len(word) > 1 and s.peek() is not None and \
+                    (s.peek().is_sym("(") or s.peek().kind == "open"):
+                self.fail(token, f"unknown operator {word!r} (declare it, e.g. "
+                                 f"'{word}: function')")
+            return _Name(word, token)
+        self.fail(token, f"cannot read \\{name} of this")
+
+    def blackboard(self, token, s: _Stream):
+        items = self.argument(token, s)
+        letter = self.fragment(items).strip()
+        if letter == "E":
+            return self.operator("expectation", token, s)
+        if letter == "I":
+            return _Eye()
+        self.fail(token, f"\\mathbb{{{letter}}} is not supported (only \\mathbb{{E}} and "
+                         "\\mathbb{I})")
+
+    def operator(self, kind: str, token, s: _Stream):
+        from .ops import Cov, E, Var
+        if kind in ("max", "min") or kind in _ELEMENTARY or kind == "det":
+            return self.function(kind, token, s)
+        if s.peek() is not None and s.peek().is_sym("_"):
+            self.fail(s.peek(), f"{self.text[token.pos:token.end]} with a subscript is not "
+                                "supported; declare the random variables instead")
+        args = self.arguments_of(token, s)
+        if kind == "expectation":
+            if len(args) != 1:
+                self.fail(token, "E takes one argument")
+            inner = self.resolve(args[0])
+            if isinstance(inner, _Slice):
+                inner = self.slice_default(inner)
+            if isinstance(inner, _Norm):
+                inner = self.norm(inner, None)
+            return E(inner)
+        if kind == "trace":
+            (inner,) = self.one(args, token)
+            inner = self.resolve(inner)
+            if isinstance(inner, _Slice):
+                inner = self.slice_default(inner)
+            if not _is_matrix(inner) or isinstance(inner, _Eye):
+                self.fail(token, "the trace of something that is not a matrix")
+            if not _same(*inner.shape):
+                self.fail(token, f"the trace of a non-square ({_shape_text(inner)}) matrix")
+            return sp.Trace(inner)
+        if kind == "var":
+            (inner,) = self.one(args, token)
+            return Var(self.function_argument(inner, token))
+        if kind == "cov":
+            if len(args) != 2:
+                self.fail(token, "Cov takes two arguments")
+            return Cov(*(self.function_argument(a, token) for a in args))
+        self.fail(token, "unknown operator")
+
+    def one(self, args, token) -> list:
+        if len(args) != 1:
+            self.fail(token, "takes one argument")
+        return args
+
+    def function(self, name: str, token, s: _Stream):
+        base = None
+        if name == "log" and s.peek() is not None and s.peek().is_sym("_"):
+            s.next()
+            base = self.index_expression(self.script(s, token))
+        power = None
+        if s.peek() is not None and s.peek().is_sym("^"):
+            mark = s.next()
+            power = self.index_expression(self.script(s, mark))
+        if s.peek() is not None and s.peek().is_sym("_"):
+            self.fail(s.peek(), f"\\{name} with a subscript is not supported")
+        args = self.arguments_of(token, s)
+        if name in ("max", "min"):
+            values = [self.function_argument(a, token) for a in args]
+            if any(_is_matrix(v) for v in values):
+                self.fail(token, f"\\{name} of a matrix")
+            value = (sp.Max if name == "max" else sp.Min)(*values)
+        elif name == "det":
+            (inner,) = self.one(args, token)
+            inner = self.resolve(inner)
+            if not _is_matrix(inner) or isinstance(inner, _Eye) or not _same(*inner.shape):
+                self.fail(token, "\\det of something that is not a square matrix")
+            value = sp.Determinant(inner)
+        else:
+            (inner,) = self.one(args, token)
+            inner = self.scalar(self.function_argument(inner, token), token)
+            value = _ELEMENTARY[name](inner) if base is None else sp.log(inner, base)
+        return value if power is None else value ** power
+
+    def big_operator(self, token, s: _Stream):
+        sub = sup = None
+        while s.peek() is not None and (s.peek().is_sym("_") and sub is None
+                                        or s.peek().is_sym("^") and sup is None):
+            mark = s.next()
+            if mark.text == "_":
+                sub = self.script(s, mark)
+            else:
+                sup = self.script(s, mark)
+        if sub is None:
+            self.fail(token, f"\\{token.text} needs its range, e.g. \\{token.text}_{{i=1}}^{{n}}")
+        limits = self.limits(sub, sup, token)
+        self.bound.append({str(symbol): (symbol, low, high) for symbol, low, high in limits})
+        try:
+            body = self.term(s)
+        finally:
+            self.bound.pop()
+        body = self.resolve(body)
+        if isinstance(body, _Slice):
+            body = self.slice_default(body)
+        if isinstance(body, _Norm):
+            body = self.norm(body, None)
+        if _is_matrix(body):
+            if body.shape == (1, 1):
+                body = scalar_of(body)
+            else:
+                self.fail(token, f"a \\{token.text} of matrices is not supported")
+        return (sp.Sum if token.text == "sum" else sp.Product)(body, *limits)
+
+    def limits(self, sub, sup, token) -> list:
+        rows = [list(sub)]
+        if sub and sub[0].is_macro("substack"):
+            rows, current = [], []
+            for item in self.argument(sub[0], _Stream(sub[1:]), 0):
+                if item.kind == "rowsep":
+                    rows.append(current)
+                    current = []
+                else:
+                    current.append(item)
+            rows.append(current)
+        found = []
+        for row in rows:
+            if not row:
+                continue
+            relations = [i for i, t in enumerate(row) if t.kind == "rel"]
+            if len(relations) == 1 and row[relations[0]].text == "=":
+                names = [t for t in row[:relations[0]] if not t.is_sym(",")]
+                if not names or not all(t.kind == "letter" or t.text in GREEK for t in names):
+                    self.fail(row[0], "cannot read the summation index")
+                if sup is None:
+                    self.fail(token, f"\\{token.text} needs an upper limit")
+                low = self.index_expression(row[relations[0] + 1:])
+                high = self.index_expression(sup)
+                found.extend((self.index_symbol(t.text, low), low, high) for t in names)
+            elif len(relations) == 2 and row[relations[0]].text in ("<=", "<") \
+                    and row[relations[1]].text in ("<=", "<"):
+                first, second = relations
+                names = row[first + 1:second]
+                if len(names) != 1 or not (names[0].kind == "letter" or names[0].text in GREEK):
+                    self.fail(row[0], "cannot read the summation index")
+                low = self.index_expression(row[:first])
+                high = self.index_expression(row[second + 1:])
+                low = low + 1 if row[first].text == "<" else low
+                high = high - 1 if row[second].text == "<" else high
+                found.append((self.index_symbol(names[0].text, low), low, high))
+            else:
+                self.fail(row[0], f"cannot read the range of \\{token.text} (write i=1 with an "
+                                  "upper limit, or 1 \\le i \\le n)")
+        return found
+
+    def index_symbol(self, name: str, low) -> sp.Symbol:
+        positive = bool(getattr(low, "is_Integer", False) and low >= 1)
+        return sp.Symbol(name, integer=True, positive=True) if positive else \
+            sp.Symbol(name, integer=True)
+
+    def gradient(self, token, s: _Stream):
+        from .ops import grad
+        if s.peek() is None or not s.peek().is_sym("_"):
+            self.fail(token, "write the gradient with its variable: \\nabla_{w} J")
+        mark = s.next()
+        wrt = self.resolve(self.sub_expression(self.script(s, mark), token))
+        if not isinstance(wrt, sp.MatrixSymbol):
+            self.fail(token, "\\nabla_{w}: w must be a declared vector or matrix")
+        body = self.resolve(self.postfix(s))
+        if isinstance(body, _Norm):
+            body = self.norm(body, None)
+        if isinstance(body, (_Eye, _Slice, _Applicable)) or \
+                (_is_matrix(body) and body.shape != (1, 1)):
+            self.fail(token, "\\nabla_{w} of something that is not a scalar")
+        return grad(body, wrt)       # a 1 x 1 product such as w^T A w is differentiated as is
+
+    def environment(self, token):
+        if token.text not in _MATRIX_ENVIRONMENTS:
+            self.fail(token, f"the environment {token.text} is not supported")
+        rows, current, cell = [], [], []
+        for item in list(token.children) + [Token("rowsep", "", token.end, token.end)]:
+            if item.kind == "amp":
+                current.append(cell)
+                cell = []
+            elif item.kind == "rowsep":
+                current.append(cell)
+                if any(current):
+                    rows.append(current)
+                current, cell = [], []
+            else:
+                cell.append(item)
+        if not rows or len({len(r) for r in rows}) != 1:
+            self.fail(token, "a matrix needs rows of equal length")
+        entries = [[self.scalar(self.sub_expression(c, token), token) for c in row]
+                   for row in rows]
+        return sp.ImmutableMatrix(entries)
+
+    def sub_expression(self, items, token):
+        if not items:
+            self.fail(token, "an empty argument")
+        stream = _Stream(items)
+        value = self.expression(stream)
+        if not stream.at_end():
+            self.fail(stream.peek(), "cannot read this")
+        return self.resolve(value)
+
+    # -- arithmetic with shapes ----------------------------------------------------------
+    def scalar(self, value, token):
+        value = self.resolve(value)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if isinstance(value, _Norm):
+            value = self.norm(value, None)
+        if isinstance(value, _Applicable):
+            self.fail(value.token, f"{value.name} is a function: give it its arguments")
+        if isinstance(value, _Eye):
+            self.fail(token, "the identity I where a number is needed")
+        if _is_matrix(value):
+            if value.shape == (1, 1):
+                return scalar_of(value)
+            self.fail(token, f"a {_shape_text(value)} matrix where a number is needed")
+        return value
+
+    def operand(self, value, token):
+        value = self.resolve(value)
+        if isinstance(value, _Norm):
+            value = self.norm(value, None)
+        if isinstance(value, _Applicable):
+            self.fail(value.token, f"{value.name} is a function: give it its arguments")
+        return value
+
+    def slice_default(self, value: _Slice):
+        """The reading of (M)_i outside a product: entry i of a vector, else column i."""
+        from .ops import col, row
+        rows, cols = value.matrix.shape
+        piece = row(value.matrix, value.index) if cols == 1 else col(value.matrix, value.index)
+        return value.coefficient * (piece.T if value.transposed else piece)
+
+    def slice_readings(self, value: _Slice, left: bool) -> list:
+        """The readings of (M)_i to try in a product, the usual one first: on the left a
+        row-shaped one (row i, or column i transposed), on the right a column-shaped one."""
+        from .ops import col, row
+        as_row, as_col = row(value.matrix, value.index), col(value.matrix, value.index)
+        if value.matrix.shape[1] == 1:
+            return [as_row.T if value.transposed else as_row]
+        if value.transposed:
+            return [as_col.T, as_row.T] if left else [as_row.T, as_col.T]
+        return [as_row, as_col] if left else [as_col, as_row]
+
+    def negate(self, value, token):
+        value = self.operand(value, token)
+        if isinstance(value, _Eye):
+            return _Eye(-value.coefficient)
+        if isinstance(value, _Slice):
+            return _Slice(value.matrix, value.index, value.transposed, -value.coefficient)
+        return -value
+
+    def add(self, left, right, token):
+        left, right = self.operand(left, token), self.operand(right, token)
+        if isinstance(left, _Slice):
+            left = self.slice_default(left)
+        if isinstance(right, _Slice):
+            right = self.slice_default(right)
+        if isinstance(left, _Eye) and isinstance(right, _Eye):
+            return _Eye(left.coefficient + right.coefficient)
+        if isinstance(left, _Eye) or isinstance(right, _Eye):
+            eye, other = (left, right) if isinstance(left, _Eye) else (right, left)
+            if not _is_matrix(other) or not _same(*other.shape):
+                self.fail(token, "I added to something that is not a square matrix")
+            sized = eye.coefficient * sp.Identity(other.shape[0])
+            return sized + other if eye is left else other + sized
+        left_matrix, right_matrix = _is_matrix(left), _is_matrix(right)
+        if left_matrix and right_matrix:
+            if not (_same(left.shape[0], right.shape[0]) and _same(left.shape[1],
+                                                                    right.shape[1])):
+                if left.shape == (1, 1) or right.shape == (1, 1):
+                    pass
+                else:
+                    self.fail(token, f"cannot add a {_shape_text(left)} and a "
+                                     f"{_shape_text(right)} matrix")
+            else:
+                return left + right
+        if left_matrix and left.shape == (1, 1):
+            left = scalar_of(left)
+        if right_matrix and right.shape == (1, 1):
+            right = scalar_of(right)
+        if _is_matrix(left) or _is_matrix(right):
+            if right == 0 or left == 0:
+                return left if right == 0 else right
+            self.fail(token, "cannot add a matrix and a number")
+        return left + right
+
+    def combine(self, operator: str, left, right, token):
+        if operator == "mul":
+            return self.multiply(left, right, token, dot=token.is_macro("cdot"))
+        if operator == "div":
+            return self.divide(left, right, token)
+        left, right = self.operand(left, token), self.operand(right, token)
+        left = self.slice_default(left) if isinstance(left, _Slice) else left
+        right = self.slice_default(right) if isinstance(right, _Slice) else right
+        if not (_is_matrix(left) and _is_matrix(right)) or isinstance(left, _Eye) \
+                or isinstance(right, _Eye):
+            self.fail(token, "\\odot, \\circ and \\otimes need two matrices")
+        if operator == "hadamard":
+            if not (_same(left.shape[0], right.shape[0]) and _same(left.shape[1],
+                                                                    right.shape[1])):
+                self.fail(token, f"a Hadamard product of a {_shape_text(left)} and a "
+                                 f"{_shape_text(right)} matrix")
+            return sp.HadamardProduct(left, right)
+        return sp.KroneckerProduct(left, right)
+
+    def divide(self, top, bottom, token):
+        top, bottom = self.operand(top, token), self.operand(bottom, token)
+        bottom = self.scalar(bottom, token) if not (_is_matrix(bottom) and
+                                                    bottom.shape != (1, 1)) else bottom
+        if _is_matrix(bottom):
+            self.fail(token, "division by a matrix (write its inverse, M^{-1})")
+        if bottom == 0:
+            self.fail(token, "division by zero")
+        if isinstance(top, _Eye):
+            return _Eye(top.coefficient / bottom)
+        if isinstance(top, _Slice):
+            return _Slice(top.matrix, top.index, top.transposed, top.coefficient / bottom)
+        return top / bottom
+
+    def multiply(self, left, right, token, dot: bool = False):
+        from .ops import inner
+        left, right = self.operand(left, token), self.operand(right, token)
+        if isinstance(left, _Eye) or isinstance(right, _Eye):
+            if isinstance(left, _Eye) and isinstance(right, _Eye):
+                return _Eye(left.coefficient * right.coefficient)
+            eye, other = (left, right) if isinstance(left, _Eye) else (right, left)
+            if isinstance(other, _Slice):
+                other = self.slice_default(other)
+            if _is_matrix(other):
+                return eye.coefficient * other
+            return _Eye(eye.coefficient * other)
+        slices = isinstance(left, _Slice) or isinstance(right, _Slice)
+        coefficient = sp.S.One
+        if slices:
+            if not _is_matrix(left) or not _is_matrix(right):    # a number times (M)_i
+                number, piece = (left, right) if isinstance(right, _Slice) else (right, left)
+                return _Slice(piece.matrix, piece.index, piece.transposed,
+                              piece.coefficient * number)
+            for value in (left, right):
+                if isinstance(value, _Slice):
+                    coefficient = coefficient * value.coefficient
+            left_readings = self.slice_readings(left, True) if isinstance(left, _Slice) \
+                else [left]
+            right_readings = self.slice_readings(right, False) if isinstance(right, _Slice) \
+                else [right]
+            left, right = left_readings[0], right_readings[0]
+            for a in left_readings:
+                chosen = next((b for b in right_readings if _same(a.shape[1], b.shape[0])), None)
+                if chosen is not None:
+                    left, right = a, chosen
+                    break
+        if _is_matrix(left) and _is_matrix(right):
+            if dot and left.shape[1] == 1 and right.shape[1] == 1 and \
+                    _same(left.shape[0], right.shape[0]):
+                return coefficient * inner(left.T, right)
+            if not _same(left.shape[1], right.shape[0]):
+                if left.shape == (1, 1):
+                    return coefficient * scalar_of(left) * right
+                if right.shape == (1, 1):
+                    return coefficient * left * scalar_of(right)
+                self.fail(token, f"cannot multiply a {_shape_text(left)} by a "
+                                 f"{_shape_text(right)} matrix")
+            if slices and _same(left.shape[0], 1) and _same(right.shape[1], 1):
+                return coefficient * inner(left, right)
+            return coefficient * (left * right)
+        return left * right
+
+
+def scalar_of(value):
+    from .ops import scalar_of as to_scalar
+    return to_scalar(value)
+
+
+# -- public: expressions and statements -----------------------------------------------------
+
+def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: int = 1,
+                assumed: list | None = None, like=None) -> sp.Basic:
+    """The SymPy expression written in LaTeX `text`. Undeclared names become real scalars in
+    `scope` (appended to `assumed` when given); with `strict` they are an ExpressionError, as is
+    anything outside the grammar (the message names the fragment and its column). `like` is
+    the other side of the relation: a lone identity I takes its size."""
+    parser = _Parser(text, scope, strict, index_base, like)
+    items = _strip_annotations(tokens(text))
+    if any(t.kind == "rel" for t in items):
+        relation = next(t for t in items if t.kind == "rel")
+        parser.fail(relation, "a relation inside an expression (give each side separately)")
+    if any(t.kind == "rowsep" for t in items):
+        parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
+                                                                  "an expression")
+    try:
+        value = parser.whole(items)
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply") from None
+    if assumed is not None:
+        assumed.extend(parser.assumed)
+    return value
+
+
+def _strip_annotations(items: list) -> list:
+    """Drop the \\text{...} / \\quad annotation at the end of a formula, and trailing , . ;"""
+    cut = len(items)
+    for i, token in enumerate(items):
+        if token.is_macro("quad", "qquad") or (token.kind == "macro" and token.text in _TEXT
+                                               and not _operator_text(token)):
+            cut = i
+            break
+    items = items[:cut]
+    while items and items[-1].is_sym(",", ".", ";"):
+        items = items[:-1]
+    return items
+
+
+def _operator_text(token) -> bool:
+    """\\text{Tr} and friends name an operator; any other \\text is prose."""
+    inner = [a for a in token.args if a is not None] if token.args else []
+    word = "".join(t.text for t in inner[-1]) if inner else ""
+    return word in _OPERATOR_WORDS
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a relation chain: its LaTeX, its column, and the expression or the reason
+    it could not be read."""
+    text: str
+    column: int
+    expr: object = None
+    error: str = ""
+    assumed: tuple = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Statement:
+    """`sides[0] relations[0] sides[1] ...` as written on one line. `leading` is the relation a
+    line starts with (`&= ...`: it continues the chain above); `connective` how the statement
+    follows the one before it on the line (`=>`, `<=>` or ''); `annotation` the \\text{...}
+    justification written after it."""
+    sides: tuple
+    relations: tuple
+    leading: str = ""
+    connective: str = ""
+    annotation: str = ""
+
+
+def read_statements(text: str, scope: Scope, *, strict: bool = False,
+                    index_base: int = 1) -> list[Statement]:
+    """The relation chains written on one line of a derivation (alignment & dropped), each
+    side parsed on its own: a side that cannot be read carries its error and the other sides
+    are still read. Raises ExpressionError only when the line itself is not LaTeX."""
+    import time
+    items = [t for t in tokens(text) if t.kind not in ("amp", "rowsep")]
+    statements = []
+    connective = ""
+    for segment, annotation, following in _segments(items, text):
+        pieces, relations, leading = [], [], ""
+        current: list = []
+        depth = 0
+        for token in segment:
+            if token.kind == "open" or token.is_sym("(", "["):
+                depth += 1
+            elif token.kind == "close" or token.is_sym(")", "]"):
+                depth -= 1
+            if token.kind == "rel" and depth == 0:
+                if not current and not pieces:
+                    leading = token.text
+                else:
+                    pieces.append(current)
+                    relations.append(token.text)
+                current = []
+            else:
+                current.append(token)
+        pieces.append(current)
+        if not relations and not leading:
+            connective = following or connective
+            continue
+        sides = []
+        for piece in pieces:
+            piece = [t for t in piece if not t.is_sym(".")] if piece and \
+                piece[-1].is_sym(".") else piece
+            started = time.perf_counter()
+            fragment = text[piece[0].pos:piece[-1].end] if piece else ""
+            column = piece[0].pos + 1 if piece else 0
+            if not piece:
+                sides.append(Side("", column, None, "nothing on this side of the relation"))
+                continue
+            previous = sides[-1].expr if sides else None
+            parser = _Parser(text, scope, strict, index_base, previous)
+            try:
+                expr = parser.whole(piece)
+                sides.append(Side(fragment, column, expr, "", tuple(parser.assumed),
+                                  time.perf_counter() - started))
+            except ExpressionError as exc:
+                sides.append(Side(fragment, column, None, exc.message, (),
+                                  time.perf_counter() - started))
+            except RecursionError:
+                sides.append(Side(fragment, column, None, "the expression nests too deeply"))
+        statements.append(Statement(tuple(sides), tuple(relations), leading, connective,
+                                    annotation))
+        connective = following
+    return statements
+
+
+def _segments(items: list, text: str):
+    """Split a line at top-level separators: , ; \\quad \\text{prose} and the logical
+    connectives (=> <=>). Yields (tokens, annotation, connective to the next segment)."""
+    depth = 0
+    current: list = []
+    out = []
+    annotation_parts: list = []
+    i = 0
+
+    def close(connective=""):
+        nonlocal current
+        out.append([current, connective])
+        current = []
+
+    while i < len(items):
+        token = items[i]
+        if token.kind in ("open",) or token.is_sym("(", "["):
+            depth += 1
+        elif token.kind == "close" or token.is_sym(")", "]"):
+            depth -= 1
+        if depth == 0:
+            if token.is_macro("quad", "qquad"):
+                rest = items[i + 1:]
+                if rest and (_is_prose(rest[0]) or (rest[0].is_sym("(") or
+                                                    rest[0].kind == "open")
+                             and len(rest) > 1 and _is_prose(rest[1])):
+                    annotation_parts.append(_plain(text[rest[0].pos:rest[-1].end]))
+                    break
+                close()
+                i += 1
+                continue
+            if _is_prose(token):
+                following = items[i + 1] if i + 1 < len(items) else None
+                words = _plain(text[token.pos:token.end])
+                if following is not None and following.is_sym("(", "[") and \
+                        following.pos == token.end and words and not words[-1].isspace():
+                    current.append(token)        # \text{sign}(x): the parser names it
+                    i += 1
+                    continue
+                if not current and not out or following is None:
+                    annotation_parts.append(words)
+                close()
+                i += 1
+                continue
+            if token.is_sym(",", ";"):
+                close()
+                i += 1
+                continue
+            if token.kind == "rel" and token.text in LOGICAL:
+                close(token.text)
+                i += 1
+                continue
+        current.append(token)
+        i += 1
+    close()
+    annotation = " ".join(p for p in annotation_parts if p).strip()
+    segments = [(segment, "", connective) for segment, connective in out]
+    while segments and not segments[-1][0]:
+        last = segments.pop()
+        if segments:
+            segment, _, _ = segments[-1]
+            segments[-1] = (segment, "", last[2] or segments[-1][2])
+    if segments:
+        segment, _, connective = segments[-1]
+        segments[-1] = (segment, annotation, connective)
+    return [s for s in segments if s[0]] or []
+
+
+def _is_prose(token) -> bool:
+    return token.kind == "macro" and token.text in _TEXT and not _operator_text(token)
+
+
+def _plain(latex: str) -> str:
+    text = re.sub(r"\\(?:text\w*|mbox|mathrm|emph)\s*\{([^{}]*)\}", r"\1", latex)
+    text = re.sub(r"\\q?quad", " ", text)
+    return " ".join(text.split())
+
+
+# -- macros of a document -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Macro:
+    name: str
+    parameters: int
+    default: str | None       # the first parameter's default (\newcommand{\x}[2][d]{...})
+    body: str
+
+
+_DEFINITION = re.compile(r"\\(newcommand|renewcommand|providecommand|DeclareMathOperator|def)"
+                         r"(?![A-Za-z])\*?")
+
+
+def collect_macros(text: str) -> tuple[dict, str]:
+    """The macros `text` defines (\\newcommand, \\renewcommand, \\providecommand, \\def,
+    \\DeclareMathOperator) and the text with each definition blanked out (newlines kept, so
+    line numbers do not move). ExpressionError for a definition that cannot be read."""
+    macros: dict = {}
+    out = []
+    position = 0
+    for match in _DEFINITION.finditer(text):
+        if match.start() < position:
+            continue
+        kind = match.group(1)
+        i = match.end()
+        try:
+            name, i = _macro_name(text, i)
+            parameters, default = 0, None
+            if kind == "def":
+                spec = re.match(r"(?:#\d)*", text[i:])
+                parameters = len(spec.group()) // 2
+                if text[i + spec.end():i + spec.end() + 1] != "{":
+                    raise ExpressionError(f"\\def\\{name}: only #1#2... parameters are supported")
+                i += spec.end()
+            elif kind != "DeclareMathOperator":
+                counted = re.match(r"\s*\[(\d)\]", text[i:])
+                if counted:
+                    parameters = int(counted.group(1))
+                    i += counted.end()
+                    optional = re.match(r"\s*\[", text[i:])
+                    if optional:
+                        default, i = _balanced(text, i + optional.end() - 1, "[", "]")
+            body, i = _braced_at(text, i)
+        except ExpressionError as exc:
+            line = text.count("\n", 0, match.start()) + 1
+            raise ExpressionError(f"line {line}: cannot read the definition "
+                                  f"{text[match.start():match.start() + 40]!r}: {exc.message}") \
+                from None
+        if kind == "DeclareMathOperator":
+            body = r"\operatorname{%s}" % body
+        if kind != "providecommand" or name not in macros:
+            macros[name] = Macro(name, parameters, default, body)
+        out.append(text[position:match.start()])
+        out.append(re.sub(r"[^\n]", " ", text[match.start():i]))
+        position = i
+    out.append(text[position:])
+    return macros, "".join(out)
+
+
+def _macro_name(text: str, i: int) -> tuple[str, int]:
+    match = re.match(r"\s*(?:\{\s*\\([A-Za-z@]+)\s*\}|\\([A-Za-z@]+|.))", text[i:])
+    if not match:
+        raise ExpressionError("expected the macro's name")
+    return match.group(1) or match.group(2), i + match.end()
+
+
+def _braced_at(text: str, i: int) -> tuple[str, int]:
+    match = re.match(r"\s*\{", text[i:])
+    if not match:
+        raise ExpressionError("expected {")
+    return _balanced(text, i + match.end() - 1, "{", "}")
+
+
+def _balanced(text: str, start: int, opening: str, closing: str) -> tuple[str, int]:
+    """The content of the group opening at text[start] and the index after it."""
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return text[start + 1:i], i + 1
+        i += 1
+    raise ExpressionError(f"unbalanced {opening}{closing}")
+
+
+_CONTROL_WORD = re.compile(r"\\([A-Za-z@]+|.)")
+
+
+def expand_macros(text: str, macros: dict) -> str:
+    """`text` with every use of `macros` expanded (arguments substituted, then expanded again).
+    ExpressionError when expansion nests deeper than MAX_MACRO_DEPTH (a recursive macro), grows
+    beyond MAX_EXPANDED characters or takes more than MAX_EXPANSIONS expansions."""
+    if not macros:
+        return text
+    budget = {"expansions": 0, "size": len(text)}
+    return _expand(text, macros, 0, budget, None)
+
+
+def _expand(text: str, macros: dict, depth: int, budget: dict, within: str | None) -> str:
+    if depth > MAX_MACRO_DEPTH:
+        raise ExpressionError(f"macro \\{within} expands more than {MAX_MACRO_DEPTH} levels deep "
+                              "(a recursive definition?)")
+    out = []
+    i = 0
+    while True:
+        match = _CONTROL_WORD.search(text, i)
+        if match is None:
+            out.append(text[i:])
+            break
+        out.append(text[i:match.start()])
+        name = match.group(1)
+        macro = macros.get(name)
+        if macro is None:
+            out.append(match.group())
+            i = match.end()
+            continue
+        budget["expansions"] += 1
+        if budget["expansions"] > MAX_EXPANSIONS:
+            raise ExpressionError(f"more than {MAX_EXPANSIONS} macro expansions (\\{name} "
+                                  "expands forever?)")
+        args, i = _macro_arguments(text, match.end(), macro)
+        body = macro.body
+        body = re.sub(r"#(\d)", lambda m: args[int(m.group(1)) - 1]
+                      if 0 < int(m.group(1)) <= len(args) else m.group(), body)
+        budget["size"] += len(body)
+        if budget["size"] > MAX_EXPANDED:
+            raise ExpressionError(f"macro \\{name} makes the text grow beyond {MAX_EXPANDED} "
+                                  "characters (an exploding definition?)")
+        expanded = _expand(body, macros, depth + 1, budget, name)
+        # a control word at the end, then a letter: keep the space TeX swallowed
+        if re.search(r"\\[A-Za-z@]+$", expanded) and i < len(text) and text[i].isalpha():
+            expanded += " "
+        out.append(expanded)
+    return "".join(out)
+
+
+def _macro_arguments(text: str, i: int, macro: Macro) -> tuple[list, int]:
+    args = []
+    for index in range(macro.parameters):
+        if index == 0 and macro.default is not None:
+            optional = re.match(r"\s*\[", text[i:])
+            if optional:
+                value, i = _balanced(text, i + optional.end() - 1, "[", "]")
+                args.append(value)
+            else:
+                args.append(macro.default)
+            continue
+        j = i
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if j >= len(text):
+            raise ExpressionError(f"macro \\{macro.name} is missing argument {index + 1}")
+        if text[j] == "{":
+            value, i = _balanced(text, j, "{", "}")
+        elif text[j] == "\\":
+            word = _CONTROL_WORD.match(text, j)
+            value, i = word.group(), word.end()
+        else:
+            value, i = text[j], j + 1
+        args.append(value)
+    return args, i
