@@ -1,0 +1,175 @@
+"""Ryu, Mathematical Foundations of DNNs, HW6 Problem 2: mean and variance of the output of a
+linear MLP (sigma(z) = z) under PyTorch's default initialization.
+
+Source: 001_13a39b0b72803044.txt, "Problem 2", Solution parts (i) and (ii).
+The network is written out for depth 3: y_1 = A_1 x + b_1, y_2 = A_2 y_1 + b_2,
+y_3 = A_3 y_2 + b_3 with n_3 = 1, so y_3 is the output y_L of an L = 3 network, and (y_l)_i
+for l = 1, 2 is what the solution's statements for 1 <= l <= L are about (an L-layer network
+is the first L layers of this one with n_L = 1). Entries of A_l and b_l are
+Uniform[-1/sqrt(n_{l-1}), 1/sqrt(n_{l-1})] and x_j ~ N(0, 1), all independent, as the solution
+states. The widths are dims sampled in 1..2 (the exact-moment checker's grid grows with the
+number of random entries); the identities are polynomial in the widths.
+
+The conditional expectations E[. | x], E[. | y_{l-1}] cannot be written yet (nested E is not
+supported); each "E[E[f | y]]" is encoded as E[f] (tower property), with the source's text
+quoted in the justification. The general-l steps are encoded for l = 2 (i = 1, j~ = 1); the
+recursion and the closed form are then checked as facts for l = 1, 2, 3.
+"""
+import sympy as sp
+
+from engine import Derivation, Scope, Source, eq, fact
+from engine.distributions import Normal, Uniform
+from engine.nets import written_sum
+from engine.ops import E, Var
+
+S = Scope()
+n_0, n_1, n_2 = S.dims("n_0 n_1 n_2", 1, 2)
+n_3 = 1                                                  # n_L = 1
+
+
+def default_init(fan_in):
+    """PyTorch's nn.Linear default: Uniform[-1/sqrt(fan_in), 1/sqrt(fan_in)]."""
+    return Uniform(-1 / sp.sqrt(fan_in), 1 / sp.sqrt(fan_in))
+
+
+x = S.random_vector("x", n_0, Normal(0, 1))                # x_j ~ N(0, 1)
+A_1 = S.random("A_1", default_init(n_0), n_1, n_0)
+b_1 = S.random_vector("b_1", n_1, default_init(n_0))
+A_2 = S.random("A_2", default_init(n_1), n_2, n_1)
+b_2 = S.random_vector("b_2", n_2, default_init(n_1))
+A_3 = S.random("A_3", default_init(n_2), n_3, n_2)
+b_3 = S.random_vector("b_3", n_3, default_init(n_2))
+# y_l written out, not S.define'd (see the module docstring)
+y_1 = A_1 * x + b_1                                       # sigma(z) = z
+y_2 = A_2 * y_1 + b_2
+y_3 = A_3 * y_2 + b_3                                     # y_L, L = 3
+
+ys = [x, y_1, y_2, y_3]                                   # y_0 = x
+As = [None, A_1, A_2, A_3]
+bs = [None, b_1, b_2, b_3]
+ns = [n_0, n_1, n_2, n_3]
+
+j, k = sp.symbols("j k", integer=True, positive=True)
+
+
+def entry(v, i):
+    """(v)_i, counted from 1."""
+    return v[i - 1, 0]
+
+
+def frac(num, den):
+    return sp.Mul(num, sp.Pow(den, -1, evaluate=False), evaluate=False)
+
+
+# ---- (i) E[y_L] = 0 -----------------------------------------------------------------------
+l, i = 2, 1                       # the general step, written for l = 2, i = 1
+A, b, y_prev, n_prev = As[l], bs[l], ys[l - 1], ns[l - 1]
+linear_sum = sp.Sum(A[i - 1, j - 1] * entry(y_prev, j), (j, 1, n_prev))
+
+mean = Derivation(
+    id="ryu-hw6/p2-mean",
+    title="Default PyTorch init, linear MLP: E[(y_l)_i] = 0, hence E[y_L] = 0",
+    source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (i)"),
+    scope=S,
+    notes="General step written for l = 2, i = 1; E[E[. | y]] encoded as E[.] (conditional "
+          "E not supported); the conclusion checked for l = 1, 2, 3 (y_3 = y_L).",
+    chain=[
+        E(entry(y_2, i)),
+        eq(E(linear_sum + entry(b, i)),
+           "= E[E[(y_l)_i | x]] = E[E[sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i | y_{l-1}]] "
+           "(tower property; written without the conditioning)"),
+        eq(sp.Sum(E(A[i - 1, j - 1]) * E(entry(y_prev, j)), (j, 1, n_prev)) + E(entry(b, i)),
+           "= E[sum_j E[(A_l)_ij | y_{l-1}] (y_{l-1})_j + E[(b_l)_i | y_{l-1}]] "
+           "(A_l, b_l independent of y_{l-1}, so E[(A_l)_ij | y_{l-1}] = E[(A_l)_ij])"),
+        eq(sp.Integer(0), "= 0."),
+    ] + [
+        fact(E(entry(ys[m], 1)), "=", 0,
+             f"for all 1 <= l <= L and 1 <= i <= n_l: l = {m}"
+             + (" = L, 'Especially for l = L, we have E[y_L] = 0'" if m == 3 else ""))
+        for m in (1, 2, 3)
+    ],
+)
+
+# ---- (ii) Var(y_L) = 1/3^L + sum_{k=0}^{L-1} 1/(3^{L-k} n_k) -------------------------------
+y_i = entry(ys[l], i)
+j_tilde = 1
+A_row_sum = sp.Sum(A[i - 1, j - 1] * entry(y_prev, j), (j, 1, n_prev))
+
+
+def closed_form(m):
+    """1/3^m E[(y_0)_j^2] ... with E[x_j^2] = 1 plugged in: 1/3^m + sum_k 1/(3^{m-k} n_k)."""
+    return written_sum(frac(1, 3**m), *[frac(1, sp.Mul(3**(m - q), ns[q], evaluate=False))
+                                        for q in range(m)])
+
+
+def closed_form_with_x(m):
+    return written_sum(frac(1, 3**m) * E(entry(x, 1)**2),
+                       *[frac(1, sp.Mul(3**(m - q), ns[q], evaluate=False)) for q in range(m)])
+
+
+def one_step(prev_second_moment, m):
+    """(1/3)(E[(y_{m-1})_j~^2] + 1/n_{m-1})."""
+    return sp.Rational(1, 3) * (prev_second_moment + frac(1, ns[m - 1]))
+
+
+recursion_facts = [
+    fact(E(entry(ys[m], 1)**2), "=", one_step(E(entry(ys[m - 1], j_tilde)**2), m),
+         f"the recursion E[(y_l)_i^2] = (1/3)(E[(y_(l-1))_j~^2] + 1/n_(l-1)) at l = {m}")
+    for m in (1, 2, 3)
+]
+unrolled_facts = [
+    fact(E(entry(ys[m], 1)**2), "=",
+         one_step(one_step(E(entry(ys[m - 2], j_tilde)**2), m - 1), m),
+         f"'Applying above equation inductively': two steps, at l = {m}")
+    for m in (2, 3)
+]
+closed_facts = [
+    fact(E(entry(ys[m], 1)**2), "=", closed_form_with_x(m),
+         f"= ... = 1/3^l E[(y_0)_j^2] + sum_(k=0)^(l-1) 1/(3^(l-k) n_k), at l = {m}")
+    for m in (1, 2, 3)
+]
+final_facts = [
+    fact(Var(entry(ys[m], 1)), "=", closed_form(m),
+         f"'Plugging in E[(y_0)_j^2] = E[x_j^2] = 1, for l = L we conclude "
+         f"Var(y_L) = E[y_L^2] = 1/3^L + sum_(k=0)^(L-1) 1/(3^(L-k) n_k)': L = {m}"
+         + (" (the network's output, n_3 = 1)" if m == 3 else
+            " (first L layers, the entry (y_L)_1)"))
+    for m in (1, 2, 3)
+]
+
+variance = Derivation(
+    id="ryu-hw6/p2-variance",
+    title="Default PyTorch init, linear MLP: Var(y_L) = 1/3^L + sum_k 1/(3^(L-k) n_k)",
+    source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (ii)"),
+    scope=S,
+    notes="General step written for l = 2, i = 1, j~ = 1; E[E[. | y_{l-1}]] encoded as E[.] "
+          "(conditional E not supported). Recursion, its two-step unrolling, the closed form "
+          "and the conclusion checked as facts for l = 1, 2, 3.",
+    chain=[
+        Var(y_i),
+        eq(E(y_i**2) - E(y_i)**2, "Var((y_l)_i) = E[(y_l)_i^2] - E[(y_l)_i]^2"),
+        eq(E(y_i**2), "= E[(y_l)_i^2], since from (i) E[(y_l)_i] = 0"),
+        eq(E((A_row_sum + entry(b, i))**2),
+           "E[(y_l)_i^2] = E[E[(y_l)_i^2 | y_{l-1}]] = E[E[(sum_j (A_l)_ij (y_{l-1})_j + "
+           "(b_l)_i)^2 | y_{l-1}]] (tower property; written without the conditioning)"),
+        eq(E(A_row_sum**2) + 2 * E(A_row_sum * entry(b, i)) + E(entry(b, i)**2),
+           "= E[E[(sum_j ...)^2 | y] + 2 E[(sum_j ...)(b_l)_i | y] + E[(b_l)_i^2 | y]]"),
+        eq(E(sp.Sum(A[i - 1, j - 1] * A[i - 1, k - 1] * entry(y_prev, j) * entry(y_prev, k),
+                    (j, 1, n_prev), (k, 1, n_prev)))
+           + 2 * E(sp.Sum(A[i - 1, j - 1] * entry(b, i) * entry(y_prev, j), (j, 1, n_prev)))
+           + frac(1, 3 * n_prev),
+           "= E[sum_j sum_k E[(A_l)_ij (A_l)_ik | y] (y)_j (y)_k] + 2 E[sum_j E[(A_l)_ij "
+           "(b_l)_i | y] (y)_j] + 1/(3 n_{l-1}) (inner conditional E's folded into the outer "
+           "E; E[(b_l)_i^2] = 1/(3 n_{l-1}))"),
+        eq(E(sp.Sum(frac(1, 3 * n_prev) * sp.KroneckerDelta(j, k)
+                    * entry(y_prev, j) * entry(y_prev, k),
+                    (j, 1, n_prev), (k, 1, n_prev))) + 0 + frac(1, 3 * n_prev),
+           "= E[sum_j sum_k 1/(3 n_{l-1}) delta_jk (y_{l-1})_j (y_{l-1})_k] + 0 + 1/(3 n_{l-1})"),
+        eq(n_prev * frac(1, 3 * n_prev) * E(entry(y_prev, j_tilde)**2) + frac(1, 3 * n_prev),
+           "= n_{l-1} x 1/(3 n_{l-1}) E[(y_{l-1})_j~^2] + 1/(3 n_{l-1})"),
+        eq(one_step(E(entry(y_prev, j_tilde)**2), l),
+           "= (1/3)(E[(y_{l-1})_j~^2] + 1/n_{l-1})."),
+    ] + recursion_facts + unrolled_facts + closed_facts + [
+        fact(E(entry(x, 1)**2), "=", 1, "Plugging in E[(y_0)_j^2] = E[x_j^2] = 1"),
+    ] + final_facts,
+)

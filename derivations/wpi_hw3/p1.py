@@ -1,0 +1,344 @@
+"""WPI CS/DS 541 HW3, Problem 1: deriving He's initialization (parts 1, 2 and 3 (a)-(e)).
+
+Source: 003_8dae48258750efc8.txt, "Problem 1: Deriving He's initialization" and its answers.
+He initialization draws every weight of layer l from N(0, 2/n_l).
+
+Models (all random declarations are mutually independent, which is the independence the
+answers assume: weights independent of inputs, weights independent of each other; inputs are
+i.i.d. too, the answers' "identically distributed"):
+- parts 1 and 2: weights w_j ~ N(0, 2/n_l) i.i.d., inputs x_j ~ N(mu_x, sigma_x^2) i.i.d. with
+  a nonzero mean (an input of layer l is a ReLU output, so its mean is not 0); part 1 samples
+  n_l in 2..5 (the cross term j != k is written for j = 1, k = 2; "any j" is written j = 1);
+- part 3 statement and (a): z_{l-1} = sum_k w_k x_k (b_{l-1} = 0) with w_k i.i.d. from "any
+  symmetric distribution with variance 2/n_{l-1}" and x_k ~ N(mu_x, sigma_x^2) i.i.d.;
+- parts 3 (b)-(e): as the guide says, x_{l-1} is a constant (positive here: it is a ReLU output,
+  and the change of variables needs x_{l-1} != 0) and z_{l-1} = w_{l-1} x_{l-1}, with
+  w_{l-1} ~ N(0, sigma^2) as (c) assumes; the densities are written out for that normal.
+
+What the engine cannot decide is marked unknown with the reason: sums over j of products or
+powers of expectations that depend on j (sum_j E[w_j] E[x_j], sum_j Var(w_j x_j)), the
+expectation of a matrix, density statements, and the link E[.] = integral of the density.
+"""
+import sympy as sp
+
+from engine import Derivation, Scope, Source, UNKNOWN, eq, fact
+from engine.distributions import Normal, Symmetric
+from engine.ops import E, Var, row, scalar_of
+
+j, k = sp.symbols("j k", integer=True, positive=True)
+oo = sp.oo
+
+
+def el(vector, index):
+    """Entry `index` (from 1) of a column vector, as a scalar."""
+    return scalar_of(row(vector, index))
+
+
+def times_zero(*factors):
+    """0 * factors, kept as written."""
+    return sp.Mul(0, *factors, evaluate=False)
+
+
+def minus_zero_squared(expr):
+    """expr - 0^2, kept as written."""
+    return sp.Add(expr, sp.Mul(-1, sp.Pow(0, 2, evaluate=False), evaluate=False),
+                  evaluate=False)
+
+
+SUMMAND_TYPO = "(the source's sum_{i=1} over a summand in j is a typo for sum_{j=1})"
+SUM_OF_PRODUCTS = ("The engine cannot evaluate a sum over j whose summand is a product or a power "
+                   "of expectations that depend on j (it only hoists sums linear in E[.]); ")
+
+
+# -- Part 1: Var[sum_j w_j x_j] = n_l Var[w_l x_l] ------------------------------------------
+S1 = Scope()
+n = S1.dim("n_l", low=2, high=5)
+mu_x = S1.scalar("mu_x")
+sigma_x = S1.scalar("sigma_x", "positive")
+w = S1.random_vector("w", n, Normal(0, 2 / n))             # He: w_j ~ N(0, 2/n_l)
+x = S1.random_vector("x", n, Normal(mu_x, sigma_x**2))
+notation = {"w": r"w^{[l]}", "x": r"x^{[l]}"}
+
+wx = lambda i: el(w, i) * el(x, i)
+total = sp.Sum(wx(j), (j, 1, n))
+
+part1 = Derivation(
+    id="wpi-hw3/p1-1",
+    title="He initialization, part 1: Var[sum_j w_j x_j] = n_l Var[w_l x_l] and its assumptions",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 1 and its answer"),
+    scope=S1,
+    notation=notation,
+    notes="w_j ~ N(0, 2/n_l) and x_j ~ N(mu_x, sigma_x^2), all independent (Assumptions 1-3).",
+    chain=[
+        fact(Var(scalar_of(w.T * x)), "=", Var(total),
+             "We will start from: Var[z^[l]] = Var[w^[l] x^[l]] = Var[sum_{i=1}^{n_l} w_j x_j] "
+             "(z^[l] = w^[l] x^[l] is written out as the row w^[l] times the column x^[l]) "
+             + SUMMAND_TYPO),
+        fact(Var(total), "=", n * Var(wx(1)),
+             "the equality to explain: Var[sum_j w_j x_j] = n_l Var[w_l x_l] (w_l x_l written as "
+             "w_1 x_1)"),
+        fact(E(el(w, 1)), "=", 0, "E[w_j] = 0 (definition of N(mu, sigma^2); written for j = 1)"),
+        fact(Var(el(w, 1)), "=", 2 / n, "Var[w_j] = 2/n_l (definition of N(mu, sigma^2))"),
+        fact(Var(total), "=", E(total**2) - E(total)**2,
+             "Definition of Variance: Var[Y] = E[Y^2] - (E[Y])^2"),
+        # Assumption 1: w_j independent of all x_k
+        fact(E(total), "=", sp.Sum(E(wx(j)), (j, 1, n)), "Linearity of Expectation"),
+        eq(sp.Sum(E(el(w, j)) * E(el(x, j)), (j, 1, n)),
+           "Independence Theorem: X independent of Y => E[XY] = E[X] E[Y] " + SUMMAND_TYPO,
+           expect=UNKNOWN,
+           note=SUM_OF_PRODUCTS + "the factorisation itself is checked for one term in the "
+                "fact E[w_1 x_1] = E[w_1] E[x_1] of part 2."),
+        eq(sp.Sum(times_zero(E(el(x, j))), (j, 1, n)), "= sum_i 0 * E[x_j] (E[w_j] = 0)",
+           expect=UNKNOWN, note=SUM_OF_PRODUCTS + "the left side is such a sum."),
+        eq(sp.Integer(0), "= 0"),
+        fact(Var(total), "=", minus_zero_squared(E(total**2)),
+             "Var[sum_j w_j x_j] = E[(sum_j w_j x_j)^2] - 0^2"),
+        eq(E(sp.Sum(wx(j) * wx(k), (j, 1, n), (k, 1, n))),
+           "Expanding (a_1 + ... + a_n)^2 = sum_j sum_k a_j a_k"),
+        eq(sp.Sum(E(wx(j) * wx(k)), (j, 1, n), (k, 1, n)),
+           "Linearity of Expectation " + SUMMAND_TYPO),
+        # Assumption 2: w_j independent of w_k for j != k
+        fact(Var(total), "=", E((sp.HadamardProduct(w, x)).T * sp.HadamardProduct(w, x)),
+             "Var[sum_j w_j x_j] = E[[w_1 x_1 ... w_n x_n] [w_1 x_1; ...; w_n x_n]] (row times "
+             "column)",
+             note="The row times the column is sum_j (w_j x_j)^2, the diagonal of the double "
+                  "sum only; it equals the variance here because the cross terms vanish (shown "
+                  "next), not in general."),
+        eq(E(sp.HadamardProduct(w, x) * sp.HadamardProduct(w, x).T),
+           "= the n_l x n_l matrix with Var[w_1 x_1], ..., Var[w_n x_n] on the diagonal and "
+           "E[w_j x_j w_k x_k] off it, i.e. E[a a^T] for a = (w_j x_j)_j",
+           expect=UNKNOWN,
+           note="As written a scalar (the variance) is equated with an n_l x n_l matrix, which "
+                "is wrong for n_l >= 2; what is meant is that the variance is the sum of that "
+                "matrix's entries, sum_jk E[w_j x_j w_k x_k] (the double sum above). The engine "
+                "leaves E of a matrix-valued expression unknown and does not flag the scalar = "
+                "matrix mismatch inside E[.]."),
+        fact(E(wx(1) * wx(2)), "=", E(el(w, 1)) * E(el(x, 1)) * E(el(w, 2)) * E(el(x, 2)),
+             "for j != k (j = 1, k = 2): E[w_j x_j w_k x_k] = E[w_j] E[x_j] E[w_k] E[x_k] "
+             "(Independence of all four random variables)"),
+        eq(times_zero(E(el(x, 1)), 0, E(el(x, 2))), "= 0 * E[x_j] * 0 * E[x_k]"),
+        eq(sp.Integer(0), "= 0"),
+        fact(sp.Sum(E(wx(j) * wx(k)), (j, 1, n), (k, 1, n)), "=",
+             sp.Sum(E(el(w, j)**2 * el(x, j)**2), (j, 1, n)),
+             "= sum_j E[(w_j)^2 (x_j)^2] (only diagonal terms j = k survive)"),
+        eq(sp.Sum(E(wx(j)**2), (j, 1, n)), "= sum_j E[(w_j x_j)^2]"),
+        eq(sp.Sum(Var(wx(j)) + E(wx(j))**2, (j, 1, n)),
+           "Variance-Mean Relation: E[Y^2] = Var[Y] + (E[Y])^2"),
+        eq(sp.Sum(Var(wx(j)), (j, 1, n)),
+           "since E[w_j x_j] = E[w_j] E[x_j] = 0 " + SUMMAND_TYPO,
+           expect=UNKNOWN, note=SUM_OF_PRODUCTS + "Var(w_j x_j) is E[.^2] - E[.]^2."),
+        # Assumption 3: identically distributed
+        eq(n * Var(wx(1)), "= n_l Var[w^[l] x^[l]] (Identical Distribution: all terms equal)",
+           expect=UNKNOWN,
+           note=SUM_OF_PRODUCTS + "the left side is a sum of variances. The whole equality "
+                "Var[sum_j w_j x_j] = n_l Var[w_1 x_1] is checked as the third fact."),
+    ],
+)
+
+
+# -- Part 2: Var[w_l x_l] = Var[w_l] E[x_l^2] --------------------------------------------
+S2 = Scope()
+n2 = S2.dim("n_l")
+mu_x2 = S2.scalar("mu_x")
+sigma_x2 = S2.scalar("sigma_x", "positive")
+w2 = S2.random("w", Normal(0, 2 / n2))                      # w^[l] ~ N(0, 2/n_l)
+x2 = S2.random("x", Normal(mu_x2, sigma_x2**2))             # x^[l], independent of w^[l]
+mu_A, mu_B = S2.scalars("mu_A mu_B")
+sigma_A, sigma_B = S2.scalars("sigma_A sigma_B", "positive")
+A = S2.random("A", Normal(mu_A, sigma_A**2))               # the question's independent A, B
+B = S2.random("B", Normal(mu_B, sigma_B**2))
+
+part2 = Derivation(
+    id="wpi-hw3/p1-2",
+    title="He initialization, part 2: Var[w_l x_l] = Var[w_l] E[x_l^2]",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 2 and its answer"),
+    scope=S2,
+    notation={"w": r"w^{[l]}", "x": r"x^{[l]}"},
+    notes="w ~ N(0, 2/n_l) and x ~ N(mu_x, sigma_x^2) independent; A, B independent normals "
+          "with arbitrary means for the question's identities (0.0.1) and (0.0.2).",
+    chain=[
+        fact(Var(A * B), "=", Var(A) * Var(B) + Var(A) * E(B)**2 + Var(B) * E(A)**2,
+             "(0.0.1) the variance of the product of two mutually independent A and B"),
+        fact(Var(B), "=", E(B**2) - E(B)**2, "(0.0.2) variance and second moment"),
+        fact(Var(w2 * x2), "=", E((w2 * x2)**2) - E(w2 * x2)**2, "Definition of Variance"),
+        fact(E(w2 * x2), "=", E(w2) * E(x2), "Independence Theorem"),
+        eq(times_zero(E(x2)), "= 0 * E[x^[l]] (using E[w^[l]] = 0 from He initialization)"),
+        eq(sp.Integer(0), "= 0"),
+        fact(Var(w2 * x2), "=", minus_zero_squared(E((w2 * x2)**2)),
+             "Var[w x] = E[(w x)^2] - 0^2"),
+        eq(E(w2**2 * x2**2), "= E[(w^[l])^2 (x^[l])^2]"),
+        eq(E(w2**2) * E(x2**2), "Independence Theorem for products"),
+        fact(E(w2**2), "=", Var(w2) + E(w2)**2, "Variance-Mean Relation"),
+        eq(Var(w2) + sp.Pow(0, 2, evaluate=False), "= Var[w^[l]] + 0^2"),
+        eq(Var(w2), "= Var[w^[l]]"),
+        fact(Var(w2 * x2), "=", Var(w2) * E(x2**2),
+             "Var[w^[l] x^[l]] = Var[w^[l]] E[(x^[l])^2] (the source opens it with a stray quote "
+             "mark)"),
+    ],
+)
+
+
+# -- Part 3: Var[z_{l-1}] = 2 E[x_l^2] for ReLU; statement and (a) -------------------------
+S3 = Scope()
+m = S3.dim("n_{l-1}")
+mu_3 = S3.scalar("mu_x")
+sigma_3 = S3.scalar("sigma_x", "positive")
+w3 = S3.random_vector("w_{l-1}", m, Symmetric(2 / m))      # symmetric around 0, He variance
+x3 = S3.random_vector("x_{l-1}", m, Normal(mu_3, sigma_3**2))
+z3 = S3.define("z_{l-1}", scalar_of(w3.T * x3))            # w_{l-1} x_{l-1} + b_{l-1}, b = 0
+x_next = S3.define("x_l", sp.Max(0, z3))                    # x_l = ReLU(z_{l-1})
+wx3 = lambda i: el(w3, i) * el(x3, i)
+
+part3 = Derivation(
+    id="wpi-hw3/p1-3",
+    title="He initialization, part 3: the relationship Var[z_{l-1}] = 2 E[x_l^2] to prove",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (statement) and (e)'s conclusion"),
+    scope=S3,
+    notes="w_k i.i.d. from any symmetric distribution with variance 2/n_{l-1} (normal, uniform, "
+          "Laplace, two-atom), x_k ~ N(mu_x, sigma_x^2) i.i.d., independent; b_{l-1} = 0.",
+    chain=[
+        fact(x_next, "=", sp.Max(0, scalar_of(w3.T * x3)),
+             "x_l = ReLU(z_{l-1}) = ReLU(w_{l-1} x_{l-1} + b_{l-1}) with b_{l-1} = 0"),
+        fact(Var(z3), "=", 2 * E(x_next**2),
+             "the relationship to prove: Var[z_{l-1}] = 2 E[x_l^2] (w_{l-1} symmetric around 0, "
+             "b_{l-1} = 0)"),
+    ],
+)
+
+part3a = Derivation(
+    id="wpi-hw3/p1-3a",
+    title="He initialization, part 3 (a): E[z_{l-1}] = 0, whatever x_{l-1} is",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (a)"),
+    scope=S3,
+    chain=[
+        fact(z3, "=", sp.Sum(wx3(k), (k, 1, m)), "Given: b_{l-1} = 0, z_{l-1} = sum_k w_k x_k"),
+        fact(E(z3), "=", E(sp.Sum(wx3(k), (k, 1, m))), "E[z_{l-1}] = E[sum_k w_k x_k]"),
+        eq(sp.Sum(E(wx3(k)), (k, 1, m)), "Linearity of Expectation"),
+        eq(sp.Sum(E(el(w3, k)) * E(el(x3, k)), (k, 1, m)), "Independence Theorem",
+           expect=UNKNOWN, note=SUM_OF_PRODUCTS + "the factorisation for one term is checked in "
+                                "the next fact."),
+        fact(E(wx3(1)), "=", E(el(w3, 1)) * E(el(x3, 1)),
+             "(one term of the sum, k = 1: Independence Theorem)"),
+        fact(sp.Sum(E(el(w3, k)) * E(el(x3, k)), (k, 1, m)), "=",
+             sp.Sum(times_zero(E(el(x3, k))), (k, 1, m)),
+             "= sum_k 0 * E[x_k] (He initialization: E[w_k] = 0)",
+             expect=UNKNOWN, note=SUM_OF_PRODUCTS + "the left side is such a sum."),
+        eq(sp.Integer(0), "= 0"),
+    ],
+)
+
+
+# -- Part 3 (b)-(e): x_{l-1} a constant, z_{l-1} = w_{l-1} x_{l-1} -------------------------
+S4 = Scope()
+xc = S4.scalar("x_{l-1}", "positive")          # "think of x_{l-1} as a constant"
+sigma = S4.scalar("sigma", "positive")
+wr = S4.random("w_{l-1}", Normal(0, sigma**2))   # (c): w_{l-1} ~ N(0, sigma^2)
+zr = S4.define("z_{l-1}", wr * xc)
+xr = S4.define("x_l", sp.Max(0, zr))
+zv, uv, wv = S4.scalar("z"), S4.scalar("u"), S4.scalar("w")   # density arguments, integration
+
+
+def density(name):
+    """An unspecified density function, printed as `name`. (An undefined SymPy function has no
+    __module__, on which engine/cache.py's key computation crashes; naming SymPy's avoids it.)"""
+    f = sp.Function(name)
+    f.__module__ = "sympy.core.function"
+    return f
+
+
+f_w_generic = density("f_{w_{l-1}}")
+f_z_given_x = density("f_{z_{l-1}|x_{l-1}}")
+
+
+def f_w(t):
+    """The N(0, sigma^2) density of w_{l-1}."""
+    return sp.exp(-t**2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
+
+
+def f_z(t):
+    """(b)'s density of z_{l-1} = w_{l-1} x_{l-1}: f_w(t / x) / |x|."""
+    return f_w(t / xc) / sp.Abs(xc, evaluate=False)
+
+
+def integral(integrand, low, high, var=zv):
+    return sp.Integral(integrand, (var, low, high))
+
+
+half_integral = integral(zv**2 * f_z(zv), 0, oo)
+INTEGRAL_LINK = ("The engine has no probability densities: it cannot evaluate an integral "
+                 "numerically, nor relate E[.] to the integral of a density.")
+
+part3b = Derivation(
+    id="wpi-hw3/p1-3b",
+    title="He initialization, part 3 (b): the density of z_{l-1} given x_{l-1}",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (b)"),
+    scope=S4,
+    chain=[
+        fact(zr, "=", wr * xc, "z_{l-1} = w_{l-1} x_{l-1} (treating x_{l-1} as constant scalar)"),
+        fact(f_z_given_x(zv), "=", f_w_generic(zv / xc) / sp.Abs(xc, evaluate=False),
+             "Change of Variables Formula: if Y = aX, then f_Y(y) = f_X(y/a) / |a|",
+             expect=UNKNOWN,
+             note=INTEGRAL_LINK + " (True for a != 0; here x_{l-1} > 0.)"),
+    ],
+)
+
+part3c = Derivation(
+    id="wpi-hw3/p1-3c",
+    title="He initialization, part 3 (c): the distribution of z_{l-1} is symmetric around 0",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (c)"),
+    scope=S4,
+    notes="Given w_{l-1} ~ N(0, sigma^2). SymPy writes the Gaussian density through t^2, so "
+          "f(-t) and f(t) are the same expression and the symmetry steps are proved as identical.",
+    chain=[
+        fact(f_w(wv), "=", f_w(sp.Mul(-1, wv, evaluate=False)),
+             "f_w(w) = exp(-w^2/(2 sigma^2)) / sqrt(2 pi sigma^2) = f_w(-w) (Gaussian PDF is "
+             "symmetric about its mean)"),
+        fact(f_z(zv), "=", f_z(sp.Mul(-1, zv, evaluate=False)),
+             "f_z(z) = f_z(-z) (Linear transformation preserves symmetry; f_z from (b))"),
+    ],
+)
+
+part3d = Derivation(
+    id="wpi-hw3/p1-3d",
+    title="He initialization, part 3 (d): Var[z_{l-1}] = 2 int_0^oo z^2 f_z(z) dz",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (d)"),
+    scope=S4,
+    notes="f_z is (b)'s density for (c)'s normal w_{l-1}; x_{l-1} > 0 is a constant.",
+    chain=[
+        Var(zr),
+        eq(E(zr**2) - E(zr)**2, "Definition of Variance"),
+        eq(sp.Add(E(zr**2), sp.Mul(-1, 0, evaluate=False), evaluate=False),
+           "= E[z_{l-1}^2] - 0 (E[z_{l-1}] = 0 from (a))"),
+        fact(E(zr**2), "=", integral(zv**2 * f_z(zv), -oo, oo),
+             "Definition of Expectation for continuous RV", expect=UNKNOWN, note=INTEGRAL_LINK),
+        eq(integral(zv**2 * f_z(zv), -oo, 0) + half_integral, "Additivity of Integrals"),
+        eq(integral(uv**2 * f_z(sp.Mul(-1, uv, evaluate=False)), 0, oo, uv) + half_integral,
+           "U-Substitution Rule for Integrals: let u = -z in the first integral, du = -dz"),
+        eq(integral(uv**2 * f_z(uv), 0, oo, uv) + half_integral,
+           "Using symmetry: f_z(-u) = f_z(u)"),
+        eq(2 * half_integral, "Both integrals are identical"),
+    ],
+)
+
+part3e = Derivation(
+    id="wpi-hw3/p1-3e",
+    title="He initialization, part 3 (e): E[x_l^2] = int_0^oo z^2 f_z(z) dz, so Var[z_{l-1}] = "
+          "2 E[x_l^2]",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (e)"),
+    scope=S4,
+    notes="f_z is (b)'s density for (c)'s normal w_{l-1}; x_{l-1} > 0 is a constant.",
+    chain=[
+        fact(xr, "=", sp.Piecewise((zr, zr > 0), (0, True)), "Definition of ReLU"),
+        fact(E(xr**2), "=", integral(sp.Max(0, zv)**2 * f_z(zv), -oo, oo),
+             "Definition of Expectation", expect=UNKNOWN, note=INTEGRAL_LINK),
+        eq(integral(sp.Mul(sp.Pow(0, 2, evaluate=False), f_z(zv), evaluate=False), -oo, 0)
+           + half_integral,
+           "ReLU(z) = 0 for z <= 0, ReLU(z) = z for z > 0"),
+        eq(sp.Add(0, half_integral, evaluate=False), "= 0 + int_0^oo z^2 f_z(z) dz"),
+        eq(half_integral, "= int_0^oo z^2 f_z(z) dz"),
+        fact(Var(zr), "=", 2 * half_integral,
+             "From part (d): Var[z_{l-1}] = 2 int_0^oo z^2 f_z(z) dz", expect=UNKNOWN,
+             note=INTEGRAL_LINK + " (Checked in wpi-hw3/p1-3d up to its first link.)"),
+        fact(Var(zr), "=", 2 * E(xr**2), "Therefore Var[z_{l-1}] = 2 E[x_l^2]"),
+    ],
+)
