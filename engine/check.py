@@ -341,7 +341,8 @@ def _from_cache(entry: _Entry, cached: dict) -> StepResult:
                       "claim" if entry.kind == "claim" else entry.relation.value,
                       cached["lhs"], cached["rhs"], entry.why, Verdict(cached["verdict"]),
                       cached["method"], entry.expected, cached["detail"],
-                      cached["counterexample"], cached["seconds"], entry.note, cached=True)
+                      cached["counterexample"], cached["seconds"], entry.note, cached=True,
+                      claim_relation=_claim_relation(entry))
 
 
 def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
@@ -355,7 +356,14 @@ def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
     return StepResult(entry.index, entry.kind, entry.chain,
                       "claim" if entry.kind == "claim" else entry.relation.value,
                       lhs, rhs, entry.why, outcome.verdict, outcome.method, entry.expected,
-                      outcome.detail, outcome.counterexample, round(seconds, 4), entry.note)
+                      outcome.detail, outcome.counterexample, round(seconds, 4), entry.note,
+                      claim_relation=_claim_relation(entry))
+
+
+def _claim_relation(entry: _Entry) -> str:
+    if entry.kind != "claim":
+        return ""
+    return (entry.claim_relation or entry.relation).value
 
 
 _LATEX_MEMO: dict = {}

@@ -33,6 +33,7 @@ class StepResult:
     seconds: float
     note: str = ""
     cached: bool = False
+    claim_relation: str = ""   # a claim entry: the relation the claim states ("=", "<=", ...)
 
     @property
     def as_expected(self) -> bool:

@@ -16,6 +16,7 @@ def step_dict(step: StepResult) -> dict:
         "as_expected": step.as_expected, "note": step.note, "detail": step.detail,
         "counterexample": step.counterexample, "seconds": step.seconds,
         "cached": step.cached,
+        **({"claim_relation": step.claim_relation} if step.kind == "claim" else {}),
     }
 
 
@@ -44,7 +45,8 @@ def run_from_dict(data: dict) -> RunResult:
         return StepResult(s["index"], s["kind"], s["chain"], s["relation"], s["lhs"], s["rhs"],
                           s["justification"], Verdict(s["verdict"]), s["method"],
                           Verdict(s["expected"]) if s["expected"] else None, s["detail"],
-                          s["counterexample"], s["seconds"], s["note"], cached=True)
+                          s["counterexample"], s["seconds"], s["note"], cached=True,
+                          claim_relation=s.get("claim_relation", ""))
     derivations = tuple(
         DerivationResult(d["id"], d["title"], d["source"]["document"], d["source"]["where"],
                          d["file"], tuple(step(s) for s in d["steps"]))

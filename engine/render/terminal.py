@@ -42,7 +42,7 @@ def _step(step: StepResult, width: int) -> list[str]:
     if step.expected is not None:
         verdict += f" (expected {step.expected.value})"
     if step.kind == "claim":
-        math = f"{to_text(step.lhs)}  {'='}  {to_text(step.rhs)}"
+        math = f"{to_text(step.lhs)}  {step.claim_relation or '='}  {to_text(step.rhs)}"
         relation = "claim"
     else:
         math = f"{step.relation} {to_text(step.rhs)}"
