@@ -70,7 +70,8 @@ class RunResult:
         steps = [s for d in self.derivations for s in d.steps]
         counts = {v.value: sum(1 for s in steps if s.verdict == v) for v in Verdict}
         return {"derivations": len(self.derivations), "steps": len(steps), **counts,
-                "unexpected": sum(1 for s in steps if not s.as_expected)}
+                "unexpected": sum(1 for s in steps if not s.as_expected),
+                "approximations": sum(1 for s in steps if s.relation == "≈" and s.verdict.holds)}
 
     @property
     def ok(self) -> bool:

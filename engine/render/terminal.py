@@ -32,6 +32,9 @@ def _derivation(d: DerivationResult, width: int) -> list[str]:
         lines.extend(_step(step, width))
     counts = ", ".join(f"{n} {v.value}" for v in Verdict
                        if (n := sum(1 for s in d.steps if s.verdict == v)))
+    approximations = sum(1 for s in d.steps if s.relation == "≈" and s.verdict.holds)
+    if approximations:
+        counts += f"; approximations (≈), not equalities: {approximations}"
     lines.append(f"  -> {d.status.upper()}: {len(d.steps)} entries ({counts})")
     return lines
 
@@ -80,5 +83,7 @@ def summary_line(run: RunResult) -> str:
     verdicts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     outcome = "OK" if run.ok else "FAILED"
     return (f"{outcome}: {s['derivations']} derivations, {s['steps']} entries ({verdicts}); "
-            f"{s['unexpected']} unexpected" + (f"; {len(run.load_errors)} modules failed to load"
+            f"{s['unexpected']} unexpected"
+            + (f"; approximations (≈), not equalities: {s['approximations']}"
+               if s["approximations"] else "") + (f"; {len(run.load_errors)} modules failed to load"
                                                if run.load_errors else ""))
