@@ -81,6 +81,7 @@ class MutationReport:
     not_accepted: int                            # entries refuted, unknown or error: not mutated
     skipped_expectation: int                     # entries with E[.], Var, Cov: out of scope
     skipped_mutants: int                         # mutants those entries would have given
+    skipped_relation: int = 0                    # entries with ≈, =>, <=> or holds: not mutated
     dropped: dict = field(default_factory=dict)  # EQUIVALENT/UNDEFINED/UNDECIDED -> count
     equivalent: tuple = ()                       # (id, index, kind, mutant) the filter dropped
     seconds: float = 0.0
@@ -234,6 +235,54 @@ def classify(original, mutant, scope, rng: np.random.Generator,
     return UNDEFINED if undefined and not agreed else UNDECIDED
 
 
+_HOLDS = {Relation.LE: lambda a, b, m: a <= b + m, Relation.LT: lambda a, b, m: a < b + m,
+          Relation.GE: lambda a, b, m: a + m >= b, Relation.GT: lambda a, b, m: a + m > b}
+
+
+def classify_inequality(relation: Relation, lhs, mutant, scope, rng: np.random.Generator,
+                        instances: int = FILTER_INSTANCES * 4) -> str:
+    """For an inequality entry `lhs relation rhs`: DIFFERENT if at some random instance
+    `lhs relation mutant` fails by more than FILTER_GAP (relative), so the mutant makes the
+    step really wrong; EQUIVALENT if it holds at every instance tried; INVALID, UNDEFINED or
+    UNDECIDED as `classify`. Uses the evaluator only."""
+    if not _well_formed(mutant):
+        return INVALID
+    try:
+        declarations = needed_declarations(scope, [lhs, mutant])
+    except DeclarationError:
+        return INVALID
+    held = undefined = 0
+    for _ in range(5 * instances):
+        try:
+            values = sample_instance(scope, declarations, rng)
+            left = evaluate(lhs, values)
+        except DomainError:
+            continue
+        except (NotEvaluable, ShapeError, DeclarationError):
+            return UNDECIDED
+        try:
+            right = evaluate(mutant, values)
+        except DomainError:
+            undefined += 1
+            continue
+        except (NotEvaluable, ShapeError, DeclarationError):
+            return INVALID
+        try:
+            a, b = float(np.asarray(left, dtype=float).reshape(())), \
+                float(np.asarray(right, dtype=float).reshape(()))
+        except (TypeError, ValueError):
+            return INVALID
+        if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        margin = FILTER_GAP * max(1.0, abs(a), abs(b))
+        if not _HOLDS[relation](a, b, margin):
+            return DIFFERENT
+        held += 1
+        if held == instances:
+            return EQUIVALENT
+    return UNDEFINED if undefined and not held else UNDECIDED
+
+
 def _well_formed(expr) -> bool:
     """False when a product or sum inside `expr` has operands whose symbolic shapes differ
     (SymPy builds such products without complaint)."""
@@ -288,13 +337,18 @@ class _Candidate:
     number: int
     mutant: Mutant
 
+    relation: Relation = Relation.EQ
+
     def classify(self, seed: int):
         rng = np.random.default_rng(_seed(seed, self.derivation.id, self.index, self.number))
+        if self.relation in _HOLDS:
+            return lambda: classify_inequality(self.relation, self.lhs, self.mutant.expr,
+                                               self.derivation.scope, rng)
         return lambda: classify(self.rhs, self.mutant.expr, self.derivation.scope, rng)
 
     def check(self, settings: CheckSettings):
         rng = step_rng(settings.seed, f"{self.derivation.id}@{self.index}~{self.number}", 1)
-        return lambda: check_relation(Relation.EQ, self.lhs, self.mutant.expr,
+        return lambda: check_relation(self.relation, self.lhs, self.mutant.expr,
                                       self.derivation.scope, rng, settings)
 
 
@@ -308,12 +362,17 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
     began = time.perf_counter()
     run = check_derivations(derivations, settings, jobs=jobs)
     verdicts = {(d.id, s.index): s for d in run.derivations for s in d.steps}
-    candidates, not_accepted, skipped, skipped_mutants = [], 0, 0, 0
+    candidates, not_accepted, skipped, skipped_mutants, skipped_relation = [], 0, 0, 0, 0
     for derivation in derivations:
         dims = [d.symbol for d in derivation.scope.declarations.values() if isinstance(d, Dim)]
         for entry in plan(derivation):
             lhs, rhs = (entry.lhs[1], entry.rhs[1]) if entry.kind == "claim" else (entry.lhs,
                                                                                  entry.rhs)
+            relation = (entry.claim_relation or entry.relation) if entry.kind == "claim" \
+                else entry.relation
+            if relation not in (Relation.EQ, *_HOLDS) or lhs is sp.true:
+                skipped_relation += 1      # approximations and statements: not mutated
+                continue
             mutants = mutants_of(rhs, dims)
             if _has_moments(lhs) or _has_moments(rhs):
                 skipped += 1
@@ -326,8 +385,11 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
             if limit is not None and len(mutants) > limit:
                 rng = np.random.default_rng(_seed(settings.seed, derivation.id, entry.index))
                 mutants = [mutants[k] for k in sorted(rng.choice(len(mutants), limit, False))]
-            candidates += [_Candidate(derivation, entry.index, method_group(result.method), lhs,
-                                      rhs, number, mutant)
+            group = method_group(result.method)
+            if relation != Relation.EQ:
+                group = f"{relation.value} {group}"
+            candidates += [_Candidate(derivation, entry.index, group, lhs, rhs, number, mutant,
+                                      relation)
                            for number, mutant in enumerate(mutants)]
     labels = [label if isinstance(label, str) else UNDECIDED     # a filter that timed out
               for label in _run_all([c.classify(settings.seed) for c in candidates],
@@ -342,6 +404,7 @@ def run_mutation(derivations, settings: CheckSettings = CheckSettings(), *,
         invalid=tuple(r for r in results if r.filtered == INVALID),
         entries=len({(c.derivation.id, c.index) for c in candidates}),
         not_accepted=not_accepted, skipped_expectation=skipped, skipped_mutants=skipped_mutants,
+        skipped_relation=skipped_relation,
         dropped=dict(Counter(label for label in labels if label not in (DIFFERENT, INVALID))),
         equivalent=tuple((c.derivation.id, c.index, c.mutant.kind, str(c.mutant.expr))
                          for c, label in zip(candidates, labels) if label == EQUIVALENT),
@@ -488,11 +551,12 @@ def main(argv=None) -> int:
 def _mutation_lines(report: MutationReport, every: bool) -> list[str]:
     lines = [f"mutated {report.entries} accepted entries; not mutated: {report.not_accepted} "
              f"entries refuted/unknown/error, {report.skipped_expectation} entries with E[.] "
-             f"(out of scope, {report.skipped_mutants} mutants not made)",
+             f"(out of scope, {report.skipped_mutants} mutants not made), "
+             f"{report.skipped_relation} approximations and statements (not mutated)",
              "dropped by the non-equivalence filter: " + (", ".join(
                  f"{n} {label}" for label, n in sorted(report.dropped.items())) or "none")]
     for group, (killed, total) in report.kill_rates().items():
-        lines.append(f"kill rate {group:<12} {killed}/{total} = {100 * killed / total:.1f}%")
+        lines.append(f"kill rate {group:<16} {killed}/{total} = {100 * killed / total:.1f}%")
     accepted = [r for r in report.invalid if r.verdict.holds]
     lines.append(f"invalid mutants (shapes, indices): {len(report.invalid)}, of which accepted "
                  f"by the checker: {len(accepted)}")

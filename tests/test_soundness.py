@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from engine import Derivation, Scope, Source, Verdict, eq
+from engine import Derivation, Scope, Source, Verdict, eq, step
 from engine.check import CheckSettings, check_relation
 from engine.model import Relation
 from engine.ops import tr
@@ -59,6 +59,8 @@ SMALL = [
     _derivation("sums", sp.Sum(x[i] * (x[i] + t), (i, 1, n)),
                 eq(sp.Sum(x[i]**2, (i, 1, n)) + t * sp.Sum(x[i], (i, 1, n)), "linearity")),
     _derivation("quadratic", w.T * (A + A.T) * w, eq(2 * w.T * A * w, "w^T A^T w = w^T A w")),
+    _derivation("am-gm", t + 1 / t, eq((t**2 + 1) / t, "common denominator"),
+                step(">=", 2 * t / t, "t^2 + 1 >= 2t"), step("<=", 2 + (t - 1)**2 / t, "bound")),
 ]
 KINDS = {"flip the sign of the whole side", "flip the sign of a term", "scale a term by 2",
          "scale a term by n", "raise an exponent by 1", "lower an exponent by 1",
@@ -72,7 +74,7 @@ def small_report():
 
 
 def test_every_real_mutant_of_the_small_derivations_is_refuted(small_report):
-    assert small_report.entries == len(SMALL)
+    assert small_report.entries == sum(len(d.chain) - 1 for d in SMALL)
     assert len(small_report.results) >= 50
     survivors = [(r.derivation, r.kind, r.mutant, r.verdict.value, r.detail)
                  for r in small_report.survivors]
@@ -87,6 +89,14 @@ def test_the_small_derivations_exercise_every_kind_of_mutation(small_report):
 def test_no_ill_formed_mutant_is_accepted(small_report):
     assert small_report.invalid, "swapping B^T and A must give an ill-formed product"
     assert not [r.mutant for r in small_report.invalid if r.verdict.holds]
+
+
+def test_inequality_mutants_are_checked_with_the_steps_relation(small_report):
+    inequalities = [r for r in small_report.results if r.derivation == "mutants/am-gm"
+                    and r.group.startswith((">=", "<="))]
+    assert inequalities and all(r.killed for r in inequalities)
+    assert all("falsification" in r.method or "sign" in r.method or "arithmetic" in r.method
+               for r in inequalities)
 
 
 def test_mutants_are_deduplicated_and_never_the_original():
