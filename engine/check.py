@@ -337,9 +337,9 @@ def _assemble(derivation, rows, outcomes, cache) -> DerivationResult:
 
 
 def _from_cache(entry: _Entry, cached: dict) -> StepResult:
-    return StepResult(entry.index, entry.kind, entry.chain,
-                      "claim" if entry.kind == "claim" else entry.relation.value,
-                      cached["lhs"], cached["rhs"], entry.why, Verdict(cached["verdict"]),
+    return StepResult(entry.index, entry.kind, entry.chain, _shown_relation(entry),
+                      "" if _is_holds(entry) else cached["lhs"], cached["rhs"], entry.why,
+                      Verdict(cached["verdict"]),
                       cached["method"], entry.expected, cached["detail"],
                       cached["counterexample"], cached["seconds"], entry.note, cached=True,
                       claim_relation=_claim_relation(entry))
@@ -353,11 +353,23 @@ def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
         lhs, rhs = (_latex(side, notation) for side in entry.rhs)
     else:
         lhs, rhs = _latex(entry.lhs, notation), _latex(entry.rhs, notation)
-    return StepResult(entry.index, entry.kind, entry.chain,
-                      "claim" if entry.kind == "claim" else entry.relation.value,
+    if _is_holds(entry):
+        lhs = ""
+    return StepResult(entry.index, entry.kind, entry.chain, _shown_relation(entry),
                       lhs, rhs, entry.why, outcome.verdict, outcome.method, entry.expected,
                       outcome.detail, outcome.counterexample, round(seconds, 4), entry.note,
                       claim_relation=_claim_relation(entry))
+
+
+def _is_holds(entry: _Entry) -> bool:
+    """A `holds(P)` fact: stored as `true => P`, shown as "holds P"."""
+    return entry.kind == "step" and entry.relation == Relation.IMPLIES and entry.lhs is sp.true
+
+
+def _shown_relation(entry: _Entry) -> str:
+    if entry.kind == "claim":
+        return "claim"
+    return "holds" if _is_holds(entry) else entry.relation.value
 
 
 def _claim_relation(entry: _Entry) -> str:

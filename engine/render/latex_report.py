@@ -240,7 +240,8 @@ def _entry(step: StepResult, ident: str, seed: int) -> dict:
 
 
 _RELATIONS = {"=": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">", "≈": r"\approx",
-              "=>": r"\Rightarrow", "<=>": r"\Leftrightarrow", "claim": "="}
+              "=>": r"\Rightarrow", "<=>": r"\Leftrightarrow", "claim": "=",
+              "holds": r"\text{for all values in their domains:}\;"}
 
 
 def _claim_relation(derivation) -> str:
