@@ -158,9 +158,12 @@ def extreme_scalars(kind: str, interval=None) -> tuple:
                  high - 1e6 if not np.isfinite(low) else np.nan]
         if low < 0 < high:
             found.append(0.0)
-        return tuple(dict.fromkeys(v for v in found if np.isfinite(v)))
+        allowed = _IN_KIND.get(kind, np.isfinite)       # (0, 1) of a positive scalar: not 0
+        return tuple(dict.fromkeys(v for v in found if np.isfinite(v) and allowed(v)))
     return _EXTREME_SCALARS[kind]
 
+
+_IN_KIND = {"positive": lambda v: v > 0, "nonnegative": lambda v: v >= 0}
 
 _EXTREME_SCALARS = {    # integers stay at 1000: they often bound sums, evaluated term by term
     "real": (0.0, 1e-6, -1e-6, 1e6, -1e6, 1.0, -1.0),

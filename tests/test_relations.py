@@ -239,6 +239,29 @@ def test_equivalence_tested_on_one_truth_value_only_says_so():
     assert outcome.verdict == Verdict.VERIFIED and "only" in outcome.detail
 
 
+def test_witness_only_at_an_interval_endpoint_is_no_refutation():
+    s = symbols()
+    p, mu = s["p"], s["mu"]          # p positive in (0, 1): p = 0 and p = 1 may not belong
+    outcome = decide("=>", mu > 0, sp.And(p * mu > 0, p < 1), s["S"])
+    assert outcome.verdict == Verdict.VERIFIED
+    assert "endpoint" in outcome.detail
+
+
+def test_positive_scalar_in_an_interval_is_never_sampled_at_zero():
+    from engine.sampling import extreme_scalars
+    assert 0.0 not in extreme_scalars("positive", (0, 1))
+    assert 0.0 in extreme_scalars("nonnegative", (0, 1))
+    assert 0.0 in extreme_scalars("real", (-1, 1))
+
+
+def test_false_implication_near_an_endpoint_is_still_refuted():
+    s = symbols()
+    p = s["p"]
+    outcome = decide("=>", p > 0, p < sp.Rational(9, 10), s["S"])
+    assert outcome.verdict == Verdict.REFUTED
+    assert 0.9 <= outcome.counterexample["values"]["p"] < 1
+
+
 def test_implication_whose_premise_is_never_sampled_is_unknown():
     s = symbols()
     x = s["x"]

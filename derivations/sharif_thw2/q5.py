@@ -12,11 +12,10 @@ d: one Newton step scales w by (1 - eta).
 """
 import sympy as sp
 
-from engine import Derivation, Scope, Source, eq, fact, step, UNKNOWN
+from engine import Derivation, Scope, Source, eq, fact, holds
 from engine.ops import grad
 
 DOCUMENT = "002_f457ea5a82bac99a.txt"
-NO_INEQUALITIES = "inequality/implication checker not available yet"
 
 
 def times(*factors):
@@ -105,42 +104,47 @@ w = S.vector("w", d)
 w_0 = S.vector("w_0", d)
 w_t = S.define("w_t", sp.MatPow(I - 2 * eps * H, t) * w_0)   # the iterate of part b
 entry = (I - 2 * eps * Lam)[i, i]                       # the i-th diagonal entry of I - 2 eps Lambda
-per_eigenvalue = sp.And(sp.Lt(-1, 1 - 2 * eps * lam[i]), sp.Lt(1 - 2 * eps * lam[i], 1))
+r = S.scalar("r", "positive", interval=(0, 1))          # lambda_i / lambda_max, in (0, 1]
+
+
+def condition(eigenvalue):
+    """-1 < 1 - 2 epsilon lambda < 1 for one eigenvalue lambda."""
+    return sp.And(sp.Lt(-1, 1 - 2 * eps * eigenvalue), sp.Lt(1 - 2 * eps * eigenvalue, 1))
+
+
+per_eigenvalue = condition(lam[i])
 
 step_size = Derivation(
     id="sharif-thw2/q5c",
     title="Gradient descent on w^T H w converges for 0 < eps < 1 / lambda_max",
     source=Source(DOCUMENT, "Question 5 c"),
     scope=S,
-    notes="The conclusion is right for J = w^T H w with H positive definite, but the chain's "
-          "middle step hides where each bound comes from: -1 < 1 - 2 eps lambda_i gives "
-          "eps < 1 / lambda_i (hence eps < 1 / lambda_max), while 1 - 2 eps lambda_i < 1 only "
-          "gives eps > 0 (lambda_i > 0). The step '=> eps < 1 / lambda_max' drops that lower "
-          "bound, so '0 < eps < 1 / lambda_max' follows from the per-eigenvalue condition, not "
-          "from the step before it. Both implications are in fact equivalences. The "
-          "equalities that make the condition the right one (the iteration matrix is "
+    notes="The conclusion is right for J = w^T H w with H positive definite. The source's "
+          "condition -1 < 1 - 2 eps lambda_i < 1 is meant for every eigenvalue i; it is checked "
+          "here at the largest eigenvalue lambda_max (which gives eps < 1 / lambda_max) and, "
+          "for the converse, at every eigenvalue lambda_i = r lambda_max with 0 < r <= 1. The "
+          "middle step '=> eps < 1 / lambda_max' keeps only the upper bound: the right-hand "
+          "inequality 1 - 2 eps lambda_i < 1 gives eps > 0, which the final condition restores. "
+          "The equalities that make the condition the right one (the iteration matrix is "
           "Q (I - 2 eps Lambda) Q^T, and in the eigenbasis each coordinate of w_t is scaled by "
           "(1 - 2 eps lambda_i)^t) are implicit in the source and checked below.",
     chain=[
         fact(w.T * H * w, ">", 0,
              "The matrix H must be positive definite. This condition ensures that the "
-             "objective function has a unique minimum (J(w) > J(0) = 0 for w != 0)",
-             expect=UNKNOWN, note=NO_INEQUALITIES),
+             "objective function has a unique minimum (J(w) > J(0) = 0 for w != 0)"),
         fact(sp.And(sp.Lt(-1, entry), sp.Lt(entry, 1)), "=>", per_eigenvalue,
              "-1 < (I - 2 epsilon Lambda) < 1 => -1 < 1 - 2 epsilon lambda_i < 1 "
-             "(the diagonal matrix read entrywise: Lambda_ii = lambda_i)",
-             expect=UNKNOWN, note=NO_INEQUALITIES + "; the two are equivalent"),
-        step("=>", sp.Lt(eps, 1 / lambda_max), "=> epsilon < 1 / lambda_max",
-             expect=UNKNOWN,
-             note=NO_INEQUALITIES + ". Holds, but only the left inequality "
-                  "-1 < 1 - 2 eps lambda_i bounds eps (eps < 1 / lambda_i for every i); the "
-                  "right one gives eps > 0, which this step drops"),
-        fact(per_eigenvalue, "<=>", sp.And(sp.Lt(0, eps), sp.Lt(eps, 1 / lambda_max)),
+             "(the diagonal matrix read entrywise: Lambda_ii = lambda_i)"),
+        fact(condition(lambda_max), "=>", sp.Lt(eps, 1 / lambda_max),
+             "=> epsilon < 1 / lambda_max (the condition for every i, in particular for the "
+             "largest eigenvalue lambda_max)"),
+        fact(condition(lambda_max), "<=>", sp.And(sp.Lt(0, eps), sp.Lt(eps, 1 / lambda_max)),
              "So the step size must be chosen such that it satisfies 0 < epsilon < "
-             "1 / lambda_max, where lambda_max is the maximum eigenvalue of H",
-             expect=UNKNOWN,
-             note=NO_INEQUALITIES + ". Correct (for every i, with lambda_i > 0); it follows "
-                  "from the per-eigenvalue condition, not from 'epsilon < 1 / lambda_max' alone"),
+             "1 / lambda_max, where lambda_max is the maximum eigenvalue of H"),
+        holds(sp.Implies(sp.And(sp.Lt(0, eps), sp.Lt(eps, 1 / lambda_max)),
+                         condition(r * lambda_max)),
+              "implicit: 0 < epsilon < 1 / lambda_max then gives the condition for every "
+              "eigenvalue lambda_i = r lambda_max, 0 < r <= 1, not only the largest"),
         fact(I - 2 * eps * H, "=", Q * (I - 2 * eps * Lam) * Q.T,
              "implicit: the iteration matrix of part b, w_t = (I - 2 epsilon H) w_{t-1}, has "
              "the eigenvalues 1 - 2 epsilon lambda_i on the diagonal of I - 2 epsilon Lambda"),

@@ -10,8 +10,9 @@ Routes, strongest first:
    with the simplest violating instance found; none is `verified`, which is weaker than a proof.
 
 Equality within rtol is no violation of `<=`; for `<` it is one only when exact arithmetic
-shows the sides equal (else `unknown`), and never at an interval endpoint, since the scope does
-not say whether the endpoint belongs to the domain.
+shows the sides equal (else `unknown`). A violation with a scalar on an endpoint of its interval
+is never a refutation (the scope does not say whether the endpoint belongs to the domain); it is
+mentioned in the detail of the verdict.
 """
 from __future__ import annotations
 
@@ -162,7 +163,7 @@ def _number(value):
 
 # -- route 2: falsification at edge and random instances ------------------------------------
 
-HOLDS, VIOLATED, TIE, EDGE_TIE = "holds", "violated", "tie", "tie at an interval endpoint"
+HOLDS, VIOLATED, TIE, EDGE_TIE = "holds", "violated", "tie", "fails at an interval endpoint"
 
 
 class _Judge:
@@ -192,12 +193,15 @@ class _Judge:
             self.exact = True
             if exact > 0 or (exact == 0 and not self.order.strict):
                 return HOLDS
-            if exact == 0 and at_endpoint(self.declarations, values):
-                return EDGE_TIE
-            return VIOLATED
+            return self._violated_unless_at_endpoint(values)
         if margin < -self.settings.refute_margin * max(abs(left), abs(right)):
-            return VIOLATED
+            return self._violated_unless_at_endpoint(values)
         return TIE
+
+    def _violated_unless_at_endpoint(self, values) -> str:
+        """A violation where an interval scalar sits on an endpoint proves nothing: the scope
+        does not say whether the endpoint belongs to the domain."""
+        return EDGE_TIE if at_endpoint(self.declarations, values) else VIOLATED
 
     def violated(self, values) -> bool:
         left, right = self.sides(values)
@@ -269,8 +273,8 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
               f"extreme value or dimensions at their smallest); evidence, weaker than a proof")
     if edge_ties:
         names = sorted({n for v in edge_ties for n in at_endpoint(declarations, v)})
-        detail += (f"; the sides are equal when {', '.join(names)} sits on an endpoint of its "
-                   f"interval, which violates {order.relation.value} only if the endpoint "
+        detail += (f"; {order.relation.value} fails (or the sides tie) when {', '.join(names)} "
+                   "sits on an endpoint of its interval, which counts only if the endpoint "
                    "belongs to the domain (the scope does not say)")
     return Outcome(Verdict.VERIFIED, method, detail)
 

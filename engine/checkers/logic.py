@@ -21,7 +21,8 @@ from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import IndexRangeError, ShapeError, evaluate
 from ..model import Relation, Verdict
 from ..results import Outcome
-from ..sampling import DomainError, needed_declarations, probe_plans, sample_instance
+from ..sampling import (DomainError, at_endpoint, needed_declarations, probe_plans,
+                        sample_instance)
 from ..settings import NumericSettings
 from . import inequality
 from .exact import _exact_value
@@ -114,6 +115,11 @@ class _Instances:
     def is_witness(self, values) -> bool:
         return _witness(self.relation, *self.truths(values))
 
+    def is_inner_witness(self, declarations, values) -> bool:
+        """A witness with no interval scalar on an endpoint (the scope does not say whether
+        endpoints belong to the domain, so a witness there proves nothing)."""
+        return self.is_witness(values) and not at_endpoint(declarations, values)
+
 
 def _exact_truth(statement, scope, values) -> bool | None:
     try:
@@ -134,6 +140,7 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
     plans = probe_plans(declarations, rng)
     tried = attempts = 0
     counts = {True: 0, False: 0}         # instances by the premise's truth value
+    edges: set = set()                   # interval scalars at whose endpoints a witness sat
     while (tried < target or counts[True] < needed) and attempts < 8 * target:
         attempts += 1
         scalars, dims = next(plans)
@@ -146,11 +153,17 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
             return Outcome(Verdict.UNKNOWN, "logic", f"cannot evaluate numerically: {exc}")
         except (ShapeError, DeclarationError) as exc:
             return Outcome(Verdict.ERROR, "logic", getattr(exc, "message", str(exc)))
+        if _witness(relation, *truths) and at_endpoint(declarations, values):
+            edges.update(at_endpoint(declarations, values))
+            continue
         tried += 1
         counts[truths[0]] += 1
         if _witness(relation, *truths):
             return _refute(relation, judge, scope, declarations, rng, settings, values)
     method = f"instances: {tried} points incl. boundary and extremes"
+    edge_note = (f"; a witness exists when {', '.join(sorted(edges))} sits on an endpoint of "
+                 "its interval, which counts only if the endpoint belongs to the domain (the "
+                 "scope does not say)") if edges else ""
     if relation == Relation.IMPLIES:
         if counts[True] < needed:
             return Outcome(Verdict.UNKNOWN, "logic", f"could not sample instances satisfying A: "
@@ -158,19 +171,19 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
                            f"(at least {needed} are needed)")
         return Outcome(Verdict.VERIFIED, method,
                        f"the conclusion held on all {counts[True]} of {tried} instances where "
-                       "the premise held; evidence, weaker than a proof")
+                       "the premise held; evidence, weaker than a proof" + edge_note)
     detail = (f"the statements agreed on all {tried} instances (A true on {counts[True]}, false "
               f"on {counts[False]}); evidence, weaker than a proof")
     if not (counts[True] and counts[False]) and declarations:
         only = counts[True] > 0
         detail += (f"; but A was {only} on every instance, so only "
                    f"{'A => B' if only else 'not A => not B'} was tested")
-    return Outcome(Verdict.VERIFIED, method, detail)
+    return Outcome(Verdict.VERIFIED, method, detail + edge_note)
 
 
 def _refute(relation, judge, scope, declarations, rng, settings, values) -> Outcome:
-    best = shrink(lambda v: (1.0 if judge.is_witness(v) else 0.0, 0.0), scope, declarations,
-                  rng, settings)
+    best = shrink(lambda v: (1.0 if judge.is_inner_witness(declarations, v) else 0.0, 0.0),
+                  scope, declarations, rng, settings)
     if best is not None:
         values = best[0]
     premise, conclusion = judge.truths(values)
