@@ -124,3 +124,18 @@ def test_inverted_dropout_keeps_the_mean():
                   S).verdict == Verdict.VERIFIED
     assert decide(E((ones * sp.HadamardProduct(m, x))[0, 0]), (ones * x)[0, 0],
                   S).verdict == Verdict.REFUTED
+
+
+def test_expectations_of_entries_inside_a_sum_over_a_symbolic_range():
+    S = Scope()
+    n = S.dim("n", 1, 3)
+    u = S.random_vector("u", n, Uniform(-1, 1))
+    x = S.random_vector("x", n, Normal(1, 1))
+    j = sp.Symbol("j", integer=True, positive=True)
+    total = E(sp.Sum(u[j - 1, 0] * x[j - 1, 0], (j, 1, n)))
+    split = sp.Sum(E(u[j - 1, 0]) * E(x[j - 1, 0]), (j, 1, n))
+    assert decide(total, split, S).verdict == Verdict.VERIFIED
+    wrong = sp.Sum(E(u[j - 1, 0] ** 2) * E(x[j - 1, 0]), (j, 1, n))     # n/3, not 0
+    outcome = decide(total, wrong, S)
+    assert outcome.verdict == Verdict.REFUTED
+    assert outcome.counterexample["rhs"] != 0 and outcome.counterexample["lhs"] == 0

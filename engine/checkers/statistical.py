@@ -163,8 +163,30 @@ def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
 
 # -- routes 2 and 3: moments ----------------------------------------------------------------
 
+def _indexed_inside(expr) -> bool:
+    """Whether some E[.] sits inside a sum and depends on its index (E[A_ij] summed over j):
+    such terms only have values once the sum is written out for concrete dimensions."""
+    return any(isinstance(node, sp.Sum) and any(
+        term.has(limit[0]) for term in node.function.atoms(Expectation) for limit in node.limits)
+        for node in sp.preorder_traversal(expr))
+
+
+def _written_out(side, values):
+    """side with the dimensions of `values` substituted and every sum holding an E[.]
+    written out term by term."""
+    dims = {symbol: sp.Integer(int(value)) for symbol, value in values.items()
+            if isinstance(symbol, sp.Symbol) and symbol.is_integer and np.ndim(value) == 0
+            and float(value) == int(value)}
+    def written(e):     # only the bounds: matrix symbols keep their symbolic shapes
+        limits = [(v, low.xreplace(dims), high.xreplace(dims)) for v, low, high in e.limits]
+        return sp.Sum(e.function, *limits).doit()
+    return side.replace(lambda e: isinstance(e, sp.Sum) and e.function.has(Expectation),
+                        written)
+
+
 def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settings, settings,
                 member, families) -> Outcome:
+    indexed = _indexed_inside(lhs) or _indexed_inside(rhs)
     terms = sorted({e for side in (lhs, rhs) for e in side.atoms(Expectation)}, key=sp.srepr)
     holders = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(terms)}
     outer = (lhs.xreplace(holders), rhs.xreplace(holders))
@@ -176,18 +198,31 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
             continue
         except DeclarationError as exc:
             return Outcome(Verdict.ERROR, "statistical", exc.message)
+
+        def sides(values):
+            if indexed:
+                concrete = [_written_out(side, values) for side in (lhs, rhs)]
+                found = sorted({e for side in concrete for e in side.atoms(Expectation)},
+                               key=sp.srepr)
+                marks = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(found)}
+                written = [side.xreplace(marks) for side in concrete]
+            else:
+                found, marks, written = terms, holders, outer
+            expectations = {marks[t]: _exact(t.args[0], values, scope, random_names, rng,
+                                             member) for t in found}
+            return tuple(evaluate(side, {**values, **expectations}) for side in written)
+
         try:
-            expectations = {holders[t]: _exact(t.args[0], values, scope, random_names, rng,
-                                               member) for t in terms}
+            sides(values)
         except NotPolynomial:
+            if indexed:
+                return Outcome(Verdict.UNKNOWN, "statistical",
+                               "E[.] inside a sum over a symbolic range of an integrand of "
+                               "degree > 2: no Monte Carlo route for it yet")
             return _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng,
                                 settings, member, families)
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
-        def sides(values):
-            expectations = {holders[t]: _exact(t.args[0], values, scope, random_names, rng,
-                                               member) for t in terms}
-            return tuple(evaluate(side, {**values, **expectations}) for side in outer)
 
         try:
             left, right = sides(values)
