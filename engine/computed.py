@@ -17,6 +17,11 @@ import inspect
 import sympy as sp
 
 
+
+def _powered(text: str, exp) -> str:
+    """`text` raised to `exp` (SymPy's LaTeX printer passes the exponent of f(x)**2 to f)."""
+    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
+
 class Computed(sp.Function):
     """Base of every registered computation; subclasses carry `_function`."""
 
@@ -39,7 +44,10 @@ class Computed(sp.Function):
             source = repr(cls._function)
         return hashlib.sha256(source.encode()).hexdigest()
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         name = self._display or r"\operatorname{%s}" % type(self).__name__.replace("_", r"\_")
         return name + r"\left(%s\right)" % ", ".join(printer._print(a) for a in self.args)
 

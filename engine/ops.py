@@ -9,12 +9,20 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 
+
+def _powered(text: str, exp) -> str:
+    """`text` raised to `exp` (SymPy's LaTeX printer passes the exponent of f(x)**2 to f)."""
+    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
+
 class Expectation(sp.Function):
     """E[x]: kept unevaluated; steps containing it are decided by the probability checker."""
 
     is_commutative = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\mathbb{E}\left[%s\right]" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
@@ -26,7 +34,10 @@ class Variance(sp.Function):
 
     is_commutative = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\operatorname{Var}\left(%s\right)" % printer._print(self.args[0])
 
     def in_expectations(self):
@@ -39,7 +50,10 @@ class Covariance(sp.Function):
 
     is_commutative = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\operatorname{Cov}\left(%s, %s\right)" % tuple(printer._print(a)
                                                                for a in self.args)
 
@@ -54,7 +68,10 @@ class SquaredNorm(sp.Function):
     is_real = True
     is_nonnegative = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\left\|%s\right\|^{2}" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
@@ -72,7 +89,10 @@ class Inner(sp.Function):
 
     is_real = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         def show(arg):
             if isinstance(arg, sp.Transpose) and isinstance(arg.arg, _Slice):
                 return printer._print(arg.arg) + "^{T}"
@@ -85,7 +105,10 @@ class AsScalar(sp.Function):
 
     is_real = True
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return printer._print(self.args[0])
 
 
@@ -110,7 +133,10 @@ class _Slice(MatrixExpr):
     def index(self):
         return self.args[1]
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         inner = printer._print(self.matrix)
         return r"\left(%s\right)_{%s}" % (inner, printer._print(self.index))
 
@@ -150,7 +176,10 @@ class Gradient(MatrixExpr):
             expr = expr[0, 0] if not isinstance(expr, sp.MatMul) else expr
         return expr.diff(self.args[1])
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\nabla_{%s} %s" % (printer._print(self.args[1]),
                                     printer.parenthesize(self.args[0], 1000))
 
@@ -196,7 +225,10 @@ class Jacobian(MatrixExpr):
         cols = self.wrt.shape[0] if _is_matrix(self.wrt) else sp.S.One
         return (rows, cols)
 
-    def _latex(self, printer):
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
         return r"\frac{\partial %s}{\partial %s}" % (printer.parenthesize(self.expr, 1000),
                                                     printer._print(self.wrt))
 
