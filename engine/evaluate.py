@@ -376,12 +376,15 @@ _CONNECTIVES = {
 
 def _jacobian(e, values, env):
     """d f / d x by central differences, entry by entry of x, with every definition in f
-    substituted so that quantities defined from x move with it."""
+    substituted so that quantities defined from x move with it (x's own definition, when x is
+    a defined quantity, is not: x is then a node of the computation held as the variable)."""
     f, x = e.expr, e.wrt
     if x not in values:
         raise NotEvaluable(f"the derivative is taken with respect to {x}, which has no value: "
                            "it must be a declared scalar, vector or matrix symbol")
-    definitions = values.get(DEFINITIONS_KEY, {})
+    # x may itself be a defined quantity (a node such as y_l = sigma(A_l y_(l-1) + b_l)): its
+    # definition is not substituted, so d y_L / d y_l is y_L as a function of the node y_l.
+    definitions = {k: v for k, v in values.get(DEFINITIONS_KEY, {}).items() if k != x}
     for _ in range(len(definitions) + 1):
         replaced = f.xreplace(definitions)
         if replaced == f:
@@ -451,8 +454,8 @@ _HANDLERS = {
     sp.Trace: _trace,
     sp.Determinant: _det,
     sp.Identity: lambda e, v, env: _sized(e, v, env, lambda r, c: np.eye(r)),
-    sp.ZeroMatrix: lambda e, v, env: _sized(e, v, env, np.zeros),
-    sp.OneMatrix: lambda e, v, env: _sized(e, v, env, np.ones),
+    sp.ZeroMatrix: lambda e, v, env: _sized(e, v, env, lambda r, c: np.zeros((r, c))),
+    sp.OneMatrix: lambda e, v, env: _sized(e, v, env, lambda r, c: np.ones((r, c))),
     MatrixElement: _element,
     sp.Sum: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a + b, 0),
     sp.Product: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a * b, 1),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import ops
 from ..model import Verdict
 from ..results import Outcome
 
@@ -154,13 +155,24 @@ def _prove_tuple(lhs, rhs, definitions, *, full) -> Outcome | None:
 
 
 def _substitute(expr, definitions: dict):
-    """expr with every defined symbol replaced by its definition, repeatedly."""
+    """expr with every defined symbol replaced by its definition, repeatedly; not inside a
+    derivative jacobian(f, x), whose x must stay a symbol (the evaluator substitutes f's
+    definitions itself)."""
     for _ in range(len(definitions) + 1):
-        replaced = expr.xreplace(definitions)
+        replaced = _replace_outside_derivatives(expr, definitions)
         if replaced == expr:
             return expr
         expr = replaced
     return expr
+
+
+def _replace_outside_derivatives(expr, rule: dict):
+    if expr in rule:
+        return rule[expr]
+    if isinstance(expr, ops.Jacobian) or not expr.args:
+        return expr
+    args = [_replace_outside_derivatives(arg, rule) for arg in expr.args]
+    return expr.func(*args) if args != list(expr.args) else expr
 
 
 def shape_problem(expr) -> str | None:
