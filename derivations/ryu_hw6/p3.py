@@ -1,0 +1,207 @@
+"""Ryu, Mathematical Foundations of DNNs, HW6 Problem 3: backprop through an MLP with residual
+connections.
+
+Source: 001_13a39b0b72803044.txt, "Problem 3" and its Solution (i)-(iii). The network:
+y_1 = sigma(A_1 x + b_1), y_l = sigma(A_l y_(l-1) + b_l) + y_(l-1) for l = 2..L-1,
+y_L = A_L y_(L-1) + b_L, with x in R^n, A_1 m x n, A_l m x m, A_L 1 x m, b_L in R^1, y_0 = x.
+sigma = tanh (the problem allows any differentiable sigma), so sigma' = 1 - tanh^2. The widths
+n, m are sampled (1..4); the depth L cannot be (every layer is its own declared matrix), so one
+derivation is built per depth L = 3, 4, 5 (ryu-hw6/p3-L3, -L4, -L5), each with every layer l.
+
+Every derivative is checked by central finite differences on random instances (engine.ops
+.jacobian). A derivative with respect to a layer's output y_l holds y_l as the variable: y_L as a
+function of y_l, the computation-graph meaning of dy_L/dy_l. The solution writes the
+derivative of y_l with respect to the entry (A_l)_ij as a column vector with one nonzero entry;
+it is checked through its contraction with an arbitrary vector v (d(v^T y_l)/d(A_l)_ij =
+v_i sigma'(.)_i (y_(l-1))_j). Entry formulas "(M)_ij = u_i w_ij" are written as Hadamard
+products with the matrix u 1^T, so that the entry form and its vectorization are separate steps.
+
+(iii): ryu-hw6/p3-iii sets A_3 = 0 in an L = 5 network and checks that dy_5/dy_1 keeps a
+nonzero norm (the identity term of dy_3/dy_2 = I passes the gradient on), against the same
+network without residual connections, where the product vanishes exactly.
+"""
+import sympy as sp
+from sympy.matrices.expressions.diagonal import DiagMatrix
+
+from engine import Derivation, Scope, Source, eq, fact, holds
+from engine.ops import jacobian, sqnorm
+
+DOCUMENT = "001_13a39b0b72803044.txt"
+
+
+def sigma_prime(u):
+    return 1 - sp.tanh(u) ** 2                             # tanh' = 1 - tanh^2
+
+
+def sigma(v):
+    return v.applyfunc(sp.tanh)
+
+
+def ones_row(m):
+    return sp.OneMatrix(1, m)
+
+
+def times(*factors):
+    return sp.MatMul(*factors, evaluate=False)
+
+
+class Network:
+    """The residual MLP of depth L in a fresh scope: A[l], b[l], y[l] for l = 1..L, y[0] = x."""
+
+    def __init__(self, L, zero_layer=None):
+        S = self.S = Scope()
+        self.L = L
+        n, m = self.n, self.m = S.dims("n m", 1, 4)
+        self.x = S.vector("x", n)
+        self.v = S.vector("v", m)                              # any vector, for contractions
+        self.A, self.b, self.y, self.z = {}, {}, {0: self.x}, {}
+        for l in range(1, L + 1):
+            rows = 1 if l == L else m
+            cols = n if l == 1 else m
+            if l == zero_layer:
+                self.A[l] = S.define(f"A_{l}", sp.ZeroMatrix(rows, cols))
+            else:
+                self.A[l] = S.matrix(f"A_{l}", rows, cols)
+            self.b[l] = S.vector(f"b_{l}", rows)
+            self.z[l] = self.A[l] * self.y[l - 1] + self.b[l]          # A_l y_(l-1) + b_l
+            if l == L:
+                value = self.z[l]
+            elif l == 1:
+                value = sigma(self.z[l])
+            else:
+                value = sigma(self.z[l]) + self.y[l - 1]
+            self.y[l] = S.define(f"y_{l}", value)
+
+    def s(self, l):
+        """sigma'(A_l y_(l-1) + b_l), a vector."""
+        return self.z[l].applyfunc(sigma_prime)
+
+    def D(self, l):
+        """diag(sigma'(A_l y_(l-1) + b_l))."""
+        return DiagMatrix(self.s(l))
+
+    def layer_jacobian(self, l):
+        """The solution's (i): A_L for l = L, diag(sigma'(.)) A_l + I below."""
+        if l == self.L:
+            return self.A[l]
+        return self.D(l) * self.A[l] + sp.Identity(self.m)
+
+    def product(self, l):
+        """dy_L/dy_(L-1) ... dy_(l+1)/dy_l with the formulas of (i)."""
+        return times(*[self.layer_jacobian(k) for k in range(self.L, l, -1)])
+
+
+def steps(net):
+    L, m, A, b, y = net.L, net.m, net.A, net.b, net.y
+    I = sp.Identity(m)
+    chain = [
+        fact(jacobian(y[L], y[L - 1]), "=", A[L],
+             "(i) First, in the case l = L we have dy_L/dy_(L-1) = A_L"),
+    ]
+    for l in range(2, L):
+        chain += [
+            fact(jacobian(y[l], y[l - 1]), "=",
+                 sp.HadamardProduct(net.s(l) * ones_row(m), A[l]) + I,
+                 f"(l = {l}) (y_l)_i = sigma((A_l y_(l-1) + b_l)_i) + (y_(l-1))_i since sigma is "
+                 "applied element-wise. Thus (dy_l/dy_(l-1))_ij = sigma'((A_l y_(l-1) + b_l)_i) "
+                 "(A_l)_ij + 1 if j = i, sigma'((A_l y_(l-1) + b_l)_i) (A_l)_ij otherwise"),
+            eq(net.layer_jacobian(l),
+               "We vectorize this result into dy_l/dy_(l-1) = diag(sigma'(A_l y_(l-1) + b_l)) A_l "
+               "+ I for l = 2, ..., L - 1"),
+        ]
+    chain += [
+        fact(jacobian(y[L], b[L]), "=", sp.Identity(1),
+             "(ii) By the same calculations as in the prior homework assignment, dy_L/db_L = 1"),
+        fact(jacobian(y[L], A[L]), "=", y[L - 1].T, "and dy_L/dA_L = y_(L-1)^T"),
+    ]
+    for l in range(1, L):
+        g = jacobian(y[L], y[l])                                   # dy_L/dy_l, 1 x m
+        chain += [
+            fact(jacobian(y[L], b[l]), "=", g * jacobian(y[l], b[l]),
+                 f"(l = {l}) For l = 1, ..., L - 1, using the chain rule, "
+                 "dy_L/db_l = dy_L/dy_l dy_l/db_l"),
+            fact(jacobian(y[l], b[l]), "=", net.D(l),
+                 "Since dy_l/db_l = diag(sigma'(A_l y_(l-1) + b_l))"),
+            fact(jacobian(y[L], b[l]), "=", g * net.D(l),
+                 "we have dy_L/db_l = dy_L/dy_l diag(sigma'(A_l y_(l-1) + b_l))"),
+            fact(jacobian(net.v.T * y[l], A[l]), "=",
+                 sp.HadamardProduct(net.v, net.s(l)) * y[l - 1].T,
+                 "Using the chain rule likewise, dy_L/d(A_l)_ij = dy_L/dy_l dy_l/d(A_l)_ij. "
+                 "Since dy_l/d(A_l)_ij = [0, ..., sigma'((A_l y_(l-1) + b_l)_i)(y_(l-1))_j, ..., "
+                 "0]^T (entry i; checked through its contraction with any v)"),
+            fact(jacobian(y[L], A[l]), "=",
+                 sp.HadamardProduct(g.T, net.s(l)) * y[l - 1].T,
+                 "we have (dy_L/dA_l)_ij = dy_L/d(A_l)_ij = (dy_L/dy_l)_i "
+                 "sigma'((A_l y_(l-1) + b_l)_i) (y_(l-1))_j"),
+            eq(net.D(l) * g.T * y[l - 1].T,
+               "Vectorizing this result gives us dy_L/dA_l = diag(sigma'(A_l y_(l-1) + b_l)) "
+               "(dy_L/dy_l)^T y_(l-1)^T"),
+        ]
+    for l in range(1, L):
+        chain += [
+            fact(jacobian(y[L], y[l]), "=",
+                 times(*[jacobian(y[k], y[k - 1]) for k in range(L, l, -1)]),
+                 f"(iii) (l = {l}) the matrix product dy_L/dy_l = dy_L/dy_(L-1) "
+                 "dy_(L-1)/dy_(L-2) ... dy_(l+1)/dy_l"),
+            eq(net.product(l), "with the factors of (i): the identity matrix in "
+                               "dy_l/dy_(l-1) prevents the product from vanishing"),
+        ]
+    return chain
+
+
+def residual_mlp(L):
+    net = Network(L)
+    return Derivation(
+        id=f"ryu-hw6/p3-L{L}",
+        title=f"Backprop through a residual MLP of depth L = {L} (sigma = tanh)",
+        source=Source(DOCUMENT, "Problem 3, Solution (i)-(iii)"),
+        scope=net.S,
+        notes=f"Depth L = {L}, widths n, m sampled in 1..4, sigma = tanh. Every derivative by "
+              "central finite differences (relative tolerance 1e-5) on random instances; a "
+              "derivative with respect to y_l holds y_l as the variable.",
+        chain=steps(net),
+    )
+
+
+mlp_L3, mlp_L4, mlp_L5 = (residual_mlp(L) for L in (3, 4, 5))
+
+
+# -- (iii): A_j = 0 does not stop the gradient -----------------------------------------------
+net = Network(5, zero_layer=3)
+plain = {0: net.x}                                   # the same layers without the "+ y_(l-1)"
+for l in range(1, 6):
+    z = net.A[l] * plain[l - 1] + net.b[l]
+    plain[l] = net.S.define(f"h_{l}", z if l == 5 else sigma(z))
+g_1 = jacobian(net.y[5], net.y[1])
+
+vanishing = Derivation(
+    id="ryu-hw6/p3-iii",
+    title="Residual MLP: dy_L/dy_l does not vanish when some A_j = 0 (L = 5, A_3 = 0)",
+    source=Source(DOCUMENT, "Problem 3, Solution (iii)"),
+    scope=net.S,
+    notes="L = 5, l = 1, j = 3 in {l + 1, ..., L - 1}: A_3 = 0. With the residual connection "
+          "dy_3/dy_2 = diag(sigma'(b_3)) 0 + I = I, so dy_5/dy_1 = A_5 (D_4 A_4 + I) I "
+          "(D_2 A_2 + I) keeps a positive norm on every instance tried; the same network "
+          "without the '+ y_(l-1)' terms (h_l = sigma(A_l h_(l-1) + b_l)) has dh_5/dh_1 = 0 "
+          "exactly. The solution's closing remark (the gradients in b_l, A_l are still small "
+          "when diag(sigma'(.)) is small) is checked as the bound "
+          "||dy_L/db_l||^2 <= ||dy_L/dy_l||^2 ||sigma'(A_l y_(l-1) + b_l)||^2. sigma' = 0 "
+          "(the problem's other case) never happens for tanh and is not encoded.",
+    chain=[
+        fact(jacobian(net.y[3], net.y[2]), "=", sp.Identity(net.m),
+             "A_3 = 0: dy_3/dy_2 = diag(sigma'(A_3 y_2 + b_3)) A_3 + I = I"),
+        fact(g_1, "=", times(*[jacobian(net.y[k], net.y[k - 1]) for k in range(5, 1, -1)]),
+             "(iii) dy_L/dy_l = dy_L/dy_(L-1) dy_(L-1)/dy_(L-2) ... dy_(l+1)/dy_l"),
+        eq(net.product(1), "with the factors of (i); the factor for j = 3 is I"),
+        holds(sqnorm(g_1.T) > 0,
+              "the identity matrix in dy_l/dy_(l-1) prevents this (the product vanishing): "
+              "dy_5/dy_1 is nonzero although A_3 = 0"),
+        fact(jacobian(plain[5], plain[1]), "=", sp.ZeroMatrix(1, net.m),
+             "(contrast, not in the source) without the residual connections the product "
+             "vanishes: dh_5/dh_1 = 0 when A_3 = 0"),
+        holds(sqnorm((g_1 * net.D(1)).T) <= sqnorm(g_1.T) * sqnorm(net.s(1)),
+              "It, However, is still possible that dy_L/db_l, dy_L/dA_l are small if "
+              "diag(sigma'(A_l y_(l-1) + b_l)) is small (l = 1: dy_L/db_1 = dy_L/dy_1 "
+              "diag(sigma'(.)) is bounded by ||sigma'(.)||)"),
+    ],
+)
