@@ -1,0 +1,117 @@
+"""Sharif THW2, Question 3 a and c: the gradients of an L2-regularized sigmoid unit, and one SGD
+step.
+
+Source: 002_f457ea5a82bac99a.txt, Question 3, parts a and c (a student's solution; the question
+text was lost in conversion). Setting read off the solution: a scalar input x, weight w and bias
+b, z = w x + b, y = sigma(z) (logistic), the loss L = (y - t)^2 / 2 with target t (dL/dy =
+y - t), a regularizer R with dR/dw = lambda w, i.e. R = lambda w^2 / 2, and L_reg = L + R
+(dL_reg/dR = 1, as the solution's first line says). In the common statement of this exercise
+(Grosse's CSC321 notes: L_reg = L + lambda R with R = w^2 / 2) dL_reg/dR would be lambda instead;
+every other gradient is the same in both readings.
+
+Each line "dL_reg/du = (chain-rule product) = value" is a derivative fact (central finite
+differences, engine.ops.jacobian) followed by the value. A derivative with respect to a node of
+the computation (y, z, L, R) holds that node as the variable, as backprop does.
+"""
+import sympy as sp
+
+from engine import Derivation, REFUTED, Scope, Source, eq, fact
+from engine.ops import jacobian, scalar_of
+
+DOCUMENT = "002_f457ea5a82bac99a.txt"
+
+
+def sigma(u):
+    return 1 / (1 + sp.exp(-u))
+
+
+def d(f, u):
+    """df/du as a scalar (jacobian gives a 1 x 1 matrix for scalars)."""
+    return scalar_of(jacobian(f, u))
+
+
+def times(*factors):
+    return sp.Mul(*factors, evaluate=False)
+
+
+# -- a: every gradient ------------------------------------------------------------------------
+S = Scope()
+w, x, b, t = S.scalars("w x b t")
+lam = S.scalar("lambda", "positive")
+z = S.define("z", w * x + b)
+y = S.define("y", sigma(z))
+L = S.define("L", (y - t) ** 2 / 2)
+R = S.define("R", lam * w ** 2 / 2)
+L_reg = S.define("L_reg", L + R)
+sigma_prime = times(sigma(z), 1 - sigma(z))              # sigma(z) x (1 - sigma(z))
+upstream = times(y - t, sigma(z), 1 - sigma(z))          # (y - t) x sigma(z) x (1 - sigma(z))
+through_z = times(d(L_reg, L), d(L, y), d(y, z))         # dL_reg/dL dL/dy dy/dz
+
+gradients = Derivation(
+    id="sharif-thw2/q3a",
+    title="Gradients of an L2-regularized sigmoid unit (backprop through z = wx + b, y = sigma(z))",
+    source=Source(DOCUMENT, "Question 3 a"),
+    scope=S,
+    notes="z = wx + b, y = sigma(z), L = (y - t)^2/2, R = lambda w^2/2, L_reg = L + R (read off "
+          "the solution, see the module docstring). Derivatives by central finite differences; "
+          "with respect to a node (L, R, y, z) the node is held as the variable.",
+    chain=[
+        fact(d(L_reg, R), "=", 1, "dL_reg/dR = 1"),
+        fact(d(L_reg, y), "=", times(d(L_reg, L), d(L, y)),
+             "dL_reg/dy = dL_reg/dL dL/dy (garbled in the conversion: 'lambda/dL dL/dy')"),
+        eq(y - t, "= y - t"),
+        fact(d(L_reg, z), "=", times(d(L_reg, L), d(L, y)),
+             "dL_reg/dz = dL_reg/dL dL/dy = y - t", expect=REFUTED,
+             note="As written, this line repeats the product and value of dL_reg/dy under the "
+                  "label dL_reg/dz: dL_reg/dz lacks the factor dy/dz = sigma(z)(1 - sigma(z)), "
+                  "which is at most 1/4, so the two never agree when y != t. Probably a slip of "
+                  "the student or of the conversion (the next line gives the right dL_reg/dz); "
+                  "the correction is that next line.",
+             correction=[eq(through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
+                         eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))")]),
+        eq(y - t, "= y - t (the value of the product written, dL_reg/dL dL/dy)"),
+        fact(d(L_reg, z), "=", through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
+        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+        fact(d(L_reg, w), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, w))
+             + times(d(L_reg, R), d(R, w)),
+             "dL_reg/dw = dL_reg/dL dL/dy dy/dz dz/dw + dL_reg/dR dR/dw"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), x) + times(lam, w),
+           "= (y - t) x sigma(z) x (1 - sigma(z)) x x + lambda x w"),
+        fact(d(L_reg, x), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, x)),
+             "dL_reg/dx = dL_reg/dL dL/dy dy/dz dz/dx"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), w), "= (y - t) x sigma(z) x (1 - sigma(z)) x w"),
+        fact(d(L_reg, b), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, b)),
+             "dL_reg/db = dL_reg/dL dL/dy dy/dz dz/db"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), 1), "= (y - t) x sigma(z) x (1 - sigma(z)) x 1"),
+        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+    ],
+)
+
+# -- c: one SGD step with learning rate 0.1 ---------------------------------------------------
+S = Scope()
+w_0, x_0, b_0, t = S.scalars("w_0 x_0 b_0 t")
+lam = S.scalar("lambda", "positive")
+rate = sp.Rational(1, 10)
+z_0 = w_0 * x_0 + b_0
+L_reg_0 = (sigma(z_0) - t) ** 2 / 2 + lam * w_0 ** 2 / 2      # L_reg at (w_0, b_0, x_0)
+
+
+sgd = Derivation(
+    id="sharif-thw2/q3c",
+    title="One SGD step (learning rate 0.1) for the L2-regularized sigmoid unit",
+    source=Source(DOCUMENT, "Question 3 c"),
+    scope=S,
+    notes="One SGD step w_1 = w_0 - 0.1 dL_reg/dw, b_1 = b_0 - 0.1 dL_reg/db at the example "
+          "(x_0, t), the derivatives by finite differences, against the solution's formulas. The solution's w-update multiplies by 'x' where "
+          "the example's input is x_0 (read as x_0). 't is the output of network for input "
+          "x_0' is the solution's wording; t is the target the loss compares y with.",
+    chain=[
+        fact(w_0 - rate * d(L_reg_0, w_0), "=", w_0 - rate * (times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0), x_0)
+                                     + times(lam, w_0)),
+             "Update rule for w: w_1 = w_0 - 0.1 x ((sigma(w_0 x_0 + b_0) - t) x "
+             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0)) x x + lambda x w_0)"),
+        fact(b_0 - rate * d(L_reg_0, b_0), "=", b_0 - rate * times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0)),
+             "Update rule for b: b_1 = b_0 - 0.1 x (sigma(w_0 x_0 + b_0) - t) x "
+             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0))"),
+    ],
+)
