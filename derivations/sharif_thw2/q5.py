@@ -7,7 +7,7 @@ orthogonal, Lambda = diag(lambda_1, ..., lambda_d); gradient descent uses step s
 Newton's method step size eta.
 a: the gradient 2Hw in the eigenbasis and the gradient-descent update.
 b: the closed form w_t = Q (I - 2 eps Lambda)^t Q^T w_0.
-c: the step-size condition 0 < eps < 1 / lambda_max (inequalities: not checkable yet).
+c: the step-size condition 0 < eps < 1 / lambda_max (implications and equivalences on instances).
 d: one Newton step scales w by (1 - eta).
 """
 import sympy as sp
@@ -103,7 +103,7 @@ I = sp.Identity(d)
 w = S.vector("w", d)
 w_0 = S.vector("w_0", d)
 w_t = S.define("w_t", sp.MatPow(I - 2 * eps * H, t) * w_0)   # the iterate of part b
-entry = (I - 2 * eps * Lam)[i, i]                       # the i-th diagonal entry of I - 2 eps Lambda
+entry = (I - 2 * eps * Lam)[i - 1, i - 1]               # the i-th diagonal entry (SymPy counts from 0)
 r = S.scalar("r", "positive", interval=(0, 1))          # lambda_i / lambda_max, in (0, 1]
 
 
