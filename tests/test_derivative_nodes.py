@@ -1,5 +1,6 @@
 """Derivatives with respect to a defined quantity (a node of a computation such as a layer's
-output y_l), derivatives inside statements, and the zero and ones matrices they use."""
+output y_l), derivatives inside statements, the zero and ones matrices they use, and statements
+over definitions (skipped cheaply when a free symbol remains, still decided when none does)."""
 import numpy as np
 import sympy as sp
 
@@ -48,3 +49,10 @@ def test_zero_and_ones_matrices_of_symbolic_size_evaluate_with_their_shape():
     m = sp.Symbol("m")
     assert evaluate(sp.ZeroMatrix(2, m), {m: 3}).shape == (2, 3)
     assert np.array_equal(evaluate(sp.OneMatrix(1, m), {m: 3}), np.ones((1, 3)))
+
+
+def test_statement_about_constant_definitions_is_still_decided_exactly():
+    S = Scope()
+    c = S.define("c", sp.factorial(5))
+    assert decide("=>", sp.true, sp.Eq(c, 120), S).verdict == Verdict.PROVED
+    assert decide("=>", sp.true, sp.Eq(c, 121), S).verdict == Verdict.REFUTED

@@ -71,6 +71,8 @@ def _by_truth_values(relation, premise, conclusion, definitions) -> Outcome | No
                        "the premise is false, so the implication holds vacuously")
     truths = []
     for side in (premise, conclusion):
+        if _keeps_a_free_symbol(side, definitions):     # cheap: no substitution needed
+            return None
         side = _substitute(side, definitions)
         if side.free_symbols or side.has(sp.MatrixSymbol, sp.Indexed):
             return None
@@ -85,6 +87,18 @@ def _by_truth_values(relation, premise, conclusion, definitions) -> Outcome | No
                        {"values": {}, "lhs": truths[0], "rhs": truths[1], "exact": True})
     return Outcome(Verdict.PROVED, "truth values", f"both statements are constant: {premise} is "
                    f"{truths[0]} and {conclusion} is {truths[1]}")
+
+
+def _keeps_a_free_symbol(statement, definitions) -> bool:
+    """Whether the statement has a declared scalar or matrix that is no definition, so that it
+    stays free after the definitions are substituted (substituting large definitions into
+    Max, Piecewise, ... costs seconds). Dimensions appearing only in shapes do not count."""
+    matrices = statement.atoms(sp.MatrixSymbol)
+    if any(m not in definitions for m in matrices):
+        return True
+    in_shapes = set().union(*(sp.Tuple(*m.shape).free_symbols for m in matrices))
+    return any(s not in definitions and s not in in_shapes for s in statement.free_symbols
+               if not isinstance(s, sp.MatrixSymbol))
 
 
 def _witness(relation, premise: bool, conclusion: bool) -> bool:
