@@ -29,7 +29,7 @@ The "=>" direction is also written as the solution's chain for a generator tau_1
 W = W_H. technion-hw2/q5-not-injective shows what becomes of "<=" when phi is not injective
 (the question's assumption): with phi(u) = u^2 and H = {id, swap} on d = 2, every
 W = [[p, q], [-q, -p]] gives an equivariant f_w, yet breaks the condition unless p = q = 0. With
-phi = ReLU, which is not injective either, "<=" still holds (checked there too: ReLU(a.x) =
+phi = ReLU, which is not injective either, "<=" still holds (technion-hw2/q5-relu: ReLU(a.x) =
 ReLU(b.x) for all x forces a = b); injectivity is sufficient, not necessary.
 """
 import itertools
