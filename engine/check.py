@@ -16,7 +16,9 @@ import sympy as sp
 
 from . import __version__, ops
 from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
-from .checkers import asymptotic, inequality, logic, numeric, statistical, symbolic
+from . import finite
+from .checkers import (asymptotic, enumeration, inequality, logic, numeric, statistical,
+                       symbolic)
 from .errors import EngineError
 from .model import Claim, Derivation, Relation, Step, Verdict
 from .results import DerivationResult, Outcome, RunResult, StepResult
@@ -37,6 +39,8 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
     if lhs == rhs and relation in (Relation.EQ, Relation.LE, Relation.GE, Relation.IFF,
                                    Relation.IMPLIES, Relation.APPROX):
         return Outcome(Verdict.PROVED, "identical")
+    if finite.has_finite_quantifier(lhs, rhs):
+        return enumeration.check_exhaustive(relation, lhs, rhs)
     if relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT):
         return inequality.check_inequality(relation, lhs, rhs, scope, rng, settings.numeric,
                                            full=settings.prove)
