@@ -7,9 +7,10 @@
 `ForAll(statement, (var, space), ...)` is a statement: `statement` holds for every assignment
 of the bound variables; `Count(condition, (var, space), ...)` is the number of assignments
 that satisfy `condition`. A space may depend on the variables bound before it. Spaces: a list
-or tuple of values, `sp.FiniteSet`, a constant `sp.Range`, `Integers(a, b)` (a..b inclusive) and
-`Vectors(space, k)` (every k-tuple of elements of `space`). A bound variable is a plain SymPy
-symbol, not a scope declaration; the step holding these nodes must have no other free symbol.
+or tuple of values (kept as a `sp.FiniteSet`: in increasing order, once each), `sp.FiniteSet`,
+a constant `sp.Range`, `Integers(a, b)` (a..b inclusive) and `Vectors(space, k)` (every
+k-tuple of elements of `space`). A bound variable is a plain SymPy symbol, not a scope
+declaration; the step holding these nodes must have no other free symbol.
 Python experiments (`engine.computed.computation`) may take the bound values, tuples included,
 and must return int, bool or `fractions.Fraction` (the enumeration is exact arithmetic).
 """
@@ -28,7 +29,7 @@ def _ranges(ranges) -> tuple:
             raise TypeError(f"a bound variable is written (symbol, space); got {pair!r}")
         var, space = pair
         if isinstance(space, (list, tuple)):
-            space = sp.Tuple(*space)
+            space = sp.FiniteSet(*space)
         out.append(sp.Tuple(var, space))
     if not out:
         raise TypeError("ForAll and Count need at least one (symbol, space) pair")
@@ -73,7 +74,7 @@ class Vectors(sp.Basic):
 
     def __new__(cls, space, length):
         if isinstance(space, (list, tuple)):
-            space = sp.Tuple(*space)
+            space = sp.FiniteSet(*space)
         return sp.Basic.__new__(cls, space, sp.sympify(length))
 
     @property

@@ -151,3 +151,28 @@ def test_derivation_with_finite_claims_end_to_end():
     assert verdicts == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED]
     assert run.ok
     assert run.derivations[0].steps[1].counterexample["values"] == {"n": 0}
+
+
+def test_guess_and_check_networks_with_one_signature_compute_one_function():
+    """Technion Q2's exact comparison of f_w = sign(w_2^T [W_1 x]_+) on R^2: weight vectors
+    given the same signature agree at random integer inputs (exact integer arithmetic); and
+    the zero function's share for d0 = 1, d1 = 2 is the hand count 29/81 (neuron types
+    W_1[j] in {0, 1, -1}: 9 + 6 + 6 + 3 + 3 + 2 weight vectors whose outputs vanish or cancel
+    on each half-line)."""
+    import importlib.util
+    import itertools
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "derivations" / "technion_hw2" / "q2.py"
+    spec = importlib.util.spec_from_file_location("q2_under_test", path)
+    q2 = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(q2)
+    d0, d1 = 2, 2
+    signatures, _ = q2._function_table(3, d0, d1)
+    weights = np.array(list(itertools.product(range(-1, 2), repeat=d0 * d1 + d1)))
+    X = np.random.default_rng(0).integers(-1000, 1001, size=(500, d0))
+    W1, w2 = weights[:, :d0 * d1].reshape(-1, d1, d0), weights[:, d0 * d1:]
+    values = np.sign(np.einsum("nj,njx->nx", w2, np.maximum(W1 @ X.T, 0)))
+    seen = {}
+    for signature, row in zip(signatures, values):
+        assert np.array_equal(seen.setdefault(signature, row), row)
+    assert q2.p_star._function(3, 1, 2, (0, 0, 0, 0)) == Fraction(29, 81)
