@@ -100,6 +100,7 @@ _ELEMENTARY = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos":
                "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
                "tanh": sp.tanh, "coth": sp.coth}
 _OPERATOR_WORDS = {"tr": "trace", "Tr": "trace", "trace": "trace", "Trace": "trace",
+                   "diag": "diag", "DiagMatrix": "diag",
                    "det": "det", "Var": "var", "var": "var", "Cov": "cov", "cov": "cov",
                    "E": "expectation", "max": "max", "min": "min", **{k: k for k in _ELEMENTARY}}
 _SPACING = frozenset({",", ";", ":", "!", " ", ">", "displaystyle", "textstyle", "scriptstyle",
@@ -119,8 +120,10 @@ _RELATIONS = {"=": "=", "<": "<", ">": ">", "neq": "≠", "ne": "≠", "le": "<=
               "coloneqq": "def", "eqqcolon": "def", "equiv": "def", "leftarrow": "def",
               "gets": "def", "doteq": "def", "defeq": "def"}
 LOGICAL = frozenset({"=>", "<=>"})
+_CONNECTIVES = {"wedge": "and", "land": "and", "vee": "or", "lor": "or", "neg": "not",
+                "lnot": "not"}
 _UNSUPPORTED = {"partial": "derivatives (\\partial) are not supported",
-                "int": "integrals are not supported", "iint": "integrals are not supported",
+                "iint": "multiple integrals are not supported",
                 "oint": "integrals are not supported", "lim": "limits are not supported",
                 "sup": "sup is not supported", "inf": "inf is not supported",
                 "limsup": "limsup is not supported", "liminf": "liminf is not supported",
@@ -185,8 +188,15 @@ def _guard(text: str, what: str = "expression") -> None:
             depth -= 1
 
 
-def tokens(text: str) -> list[Token]:
-    """The tokens of `text` (math mode); ExpressionError for text that is not LaTeX."""
+def tokens(text: str, notation: dict | None = None) -> list[Token]:
+    """The tokens of `text` (math mode); ExpressionError for text that is not LaTeX.
+    `notation` maps symbol names to the LaTeX that stands for them (a derivation's notation,
+    {"w": r"w^{[l]}"}): every occurrence of that LaTeX becomes one `name` token."""
+    raw = _tokens(text)
+    return _named(raw, _notation_patterns(notation)) if notation else raw
+
+
+def _tokens(text: str) -> list[Token]:
     from pylatexenc import latexwalker
     _guard(text)
     walker = latexwalker.LatexWalker(text, tolerant_parsing=False)
@@ -303,6 +313,10 @@ def _delimiters(raw: list[Token], text: str) -> list[Token]:
                 out.append(Token("rel", _RELATIONS[name], token.pos, token.end))
                 i += 1
                 continue
+            if name in _CONNECTIVES:
+                out.append(Token("bool", _CONNECTIVES[name], token.pos, token.end))
+                i += 1
+                continue
             if name in ("overset", "stackrel") and len(token.args) >= 2 and token.args[1]:
                 inner = [t for t in token.args[1] if t.kind != "group"]
                 if len(inner) == 1 and inner[0].kind == "rel":
@@ -330,6 +344,72 @@ def _delimiters(raw: list[Token], text: str) -> list[Token]:
                 continue
         out.append(token)
         i += 1
+    return out
+
+
+_PATTERNS: dict = {}
+
+
+def _notation_patterns(notation: dict) -> list:
+    """(tokens, name) for each notation entry, the longest first, so that w_* is matched
+    before w. Entries whose LaTeX is not math (or is the plain name) are left out."""
+    key = tuple(sorted(notation.items()))
+    if key not in _PATTERNS:
+        patterns = []
+        for name, latex in notation.items():
+            try:
+                pattern = _tokens(latex)
+            except ExpressionError:
+                continue
+            if not pattern or (len(pattern) == 1 and pattern[0].text == name
+                               and pattern[0].kind in ("letter", "macro")):
+                continue
+            patterns.append((tuple(pattern), name))
+        patterns.sort(key=lambda p: -_size(p[0]))
+        _PATTERNS[key] = patterns
+    return _PATTERNS[key]
+
+
+def _size(items) -> int:
+    return sum(1 + _size(t.children) + sum(_size(a) for a in t.args if a) for t in items)
+
+
+def _alike(a: Token, b: Token) -> bool:
+    """The same LaTeX token, wherever it stands."""
+    if a.kind != b.kind or a.text != b.text or len(a.children) != len(b.children) \
+            or len(a.args) != len(b.args):
+        return False
+    if not all(_alike(x, y) for x, y in zip(a.children, b.children)):
+        return False
+    for x, y in zip(a.args, b.args):
+        if (x is None) != (y is None) or x is not None and (
+                len(x) != len(y) or not all(_alike(p, q) for p, q in zip(x, y))):
+            return False
+    return True
+
+
+def _named(items: list, patterns: list) -> list:
+    """`items` with every run of tokens that spells a notation entry replaced by a `name`
+    token for its symbol (inside groups, environments and macro arguments too)."""
+    out: list[Token] = []
+    i = 0
+    while i < len(items):
+        for pattern, name in patterns:
+            size = len(pattern)
+            if i + size <= len(items) and all(_alike(items[i + k], pattern[k])
+                                               for k in range(size)):
+                out.append(Token("name", name, items[i].pos, items[i + size - 1].end))
+                i += size
+                break
+        else:
+            token = items[i]
+            if token.children or token.args:
+                token = Token(token.kind, token.text, token.pos, token.end,
+                              children=tuple(_named(list(token.children), patterns)),
+                              args=tuple(None if a is None else tuple(_named(list(a), patterns))
+                                         for a in token.args), note=token.note)
+            out.append(token)
+            i += 1
     return out
 
 
@@ -416,9 +496,11 @@ class _Stream:
 
 
 class _Parser:
-    def __init__(self, text: str, scope: Scope, strict: bool, index_base: int, like=None):
+    def __init__(self, text: str, scope: Scope, strict: bool, index_base: int, like=None,
+                 functions: dict | None = None):
         self.text, self.scope, self.strict, self.index_base = text, scope, strict, index_base
         self.like = like                    # the other side: sizes a lone I
+        self.functions = functions or {}    # name -> SymPy function applied to its arguments
         self.bound: list[dict] = []         # summation indices in scope: name -> (symbol, lo, hi)
         self.bars: list[str] = []           # open | and ‖ (a bar inside them closes)
         self.assumed: list[str] = []
@@ -463,6 +545,9 @@ class _Parser:
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, _Norm):
             value = self.norm(value, None)
+        if value == 0 and _is_matrix(self.like) and not isinstance(self.like, (_Eye, _Slice)) \
+                and self.like.shape != (1, 1):
+            return sp.ZeroMatrix(*self.like.shape)     # A - A = 0: the zero matrix
         return value
 
     # -- grammar -------------------------------------------------------------------------
@@ -516,7 +601,7 @@ class _Parser:
 
     def starts_factor(self, token) -> bool:
         kind = token.kind
-        if kind in ("num", "letter", "group", "open", "env"):
+        if kind in ("num", "letter", "name", "group", "open", "env"):
             return True
         if kind == "sym":
             if token.text in "([":
@@ -605,6 +690,8 @@ class _Parser:
             return sp.Rational(token.text) if "." in token.text else sp.Integer(token.text)
         if kind == "letter":
             return self.letters(token, s)
+        if kind == "name":
+            return _Name(token.text, token)
         if kind == "group":
             return self.group(token)
         if kind == "open":
@@ -662,7 +749,8 @@ class _Parser:
             run.append(following)
         for length in range(len(run), 1, -1):
             word = "".join(t.text for t in run[:length])
-            if word in self.scope.declarations or self.is_bound(word):
+            if word in self.scope.declarations or self.is_bound(word) or \
+                    word in self.functions:
                 s.index += length - 1
                 return _Name(word, Token("letter", word, token.pos, run[length - 1].end))
         return _Name(token.text, token)
@@ -671,7 +759,10 @@ class _Parser:
         items = list(token.children)
         if not items:
             self.fail(token, "an empty group {}")
-        if len(items) == 1 and (items[0].kind == "letter" or items[0].kind == "macro" and (
+        lambda_ = self.lambda_of(items)
+        if lambda_ is not None:
+            return lambda_
+        if len(items) == 1 and (items[0].kind in ("letter", "name") or items[0].kind == "macro" and (
                 items[0].text in GREEK or items[0].text in _ACCENTS or items[0].text in _BOLD
                 or items[0].text in _SCRIPT)):
             return self.primary(_Stream(items))      # {\lambda}_{i}: still a name
@@ -758,6 +849,9 @@ class _Parser:
         for frame in reversed(self.bound):
             if name in frame:
                 return frame[name][0]
+        if name in self.functions:
+            function = self.functions[name]
+            return _Applicable(name, lambda args, fail: function(*args), value.token)
         candidates = ([name + "_bold"] if value.bold else []) + [name]
         for candidate in candidates:
             declared = self.scope.declarations.get(candidate)
@@ -816,6 +910,11 @@ class _Parser:
                              "variables instead")
         if isinstance(base, _Name):
             return self.name_subscript(base, items)
+        if isinstance(base, sp.Lambda):
+            if len(items) == 1 and items[0].is_macro("circ"):
+                return _Applicable("elementwise", _elementwise(base), start)
+            self.fail(start, "a function (x \\mapsto ...) applies entrywise only as "
+                             "(x \\mapsto ...)_{\\circ}(M)")
         if isinstance(base, _Norm):
             if len(items) == 1 and items[0].text in ("2", "F"):
                 return base
@@ -824,6 +923,8 @@ class _Parser:
         if isinstance(value, _Slice):
             value = self.slice_default(value)
         if _is_matrix(value) and not isinstance(value, _Eye):
+            if any(t.is_sym(",") for t in items):            # {A_1}_{i,j}: an entry
+                return self.entry(value, items)
             return _Slice(value, self.index_expression(items))
         self.fail(start, "a subscript on something that is neither a name nor a matrix")
 
@@ -1005,6 +1106,13 @@ class _Parser:
         following = s.peek()
         if following is None:
             self.fail(token, f"{self.text[token.pos:token.end]} needs an argument")
+        if following.kind == "group" and len(following.children) >= 2 and \
+                following.children[0].kind == "open" and following.children[-1].kind == "close":
+            inner = _Stream(following.children)      # f{\left(x \right)}, as SymPy prints it
+            values = self.arguments_of(token, inner, parentheses_only=parentheses_only)
+            if inner.at_end():
+                s.next()
+                return values
         if following.kind == "open" and following.text in "([":
             s.next()
             values = self.comma_list(s)
@@ -1034,7 +1142,12 @@ class _Parser:
 
     def apply_declared(self, value: _Applicable, s: _Stream):
         args = self.arguments_of(value.token, s, parentheses_only=True)
-        args = [self.function_argument(a, value.token) for a in args]
+        if value.name == "elementwise":
+            args = [self.resolve(a) for a in args]
+            if len(args) != 1 or not _is_matrix(args[0]) or isinstance(args[0], (_Eye, _Slice)):
+                self.fail(value.token, "(x \\mapsto ...)_{\\circ} applies to one matrix")
+        else:
+            args = [self.function_argument(a, value.token) for a in args]
 
         def fail(message):
             self.fail(value.token, message)
@@ -1072,7 +1185,10 @@ class _Parser:
         if name == "mathbb":
             return self.blackboard(token, s)
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
-            top = self.sub_expression(self.argument(token, s, 0), token)
+            numerator = self.argument(token, s, 0)
+            if numerator and numerator[0].is_macro("partial"):
+                return self.derivative(token, numerator, self.argument(token, s, 1))
+            top = self.sub_expression(numerator, token)
             bottom = self.sub_expression(self.argument(token, s, 1), token)
             return self.divide(top, bottom, token)
         if name == "sqrt":
@@ -1090,6 +1206,8 @@ class _Parser:
             return self.function(name, token, s)
         if name in ("sum", "prod"):
             return self.big_operator(token, s)
+        if name == "int":
+            return self.integral(token, s)
         if name == "nabla":
             return self.gradient(token, s)
         if name in ("lfloor", "lceil"):
@@ -1202,6 +1320,15 @@ class _Parser:
         if kind == "var":
             (inner,) = self.one(args, token)
             return Var(self.function_argument(inner, token))
+        if kind == "diag":
+            from sympy.matrices.expressions.diagonal import DiagMatrix
+            (inner,) = self.one(args, token)
+            inner = self.resolve(inner)
+            if isinstance(inner, _Slice):
+                inner = self.slice_default(inner)
+            if not _is_matrix(inner) or isinstance(inner, _Eye) or inner.shape[1] != 1:
+                self.fail(token, "diag of something that is not a column vector")
+            return DiagMatrix(inner)
         if kind == "cov":
             if len(args) != 2:
                 self.fail(token, "Cov takes two arguments")
@@ -1288,14 +1415,12 @@ class _Parser:
                 continue
             relations = [i for i, t in enumerate(row) if t.kind == "rel"]
             if len(relations) == 1 and row[relations[0]].text == "=":
-                names = [t for t in row[:relations[0]] if not t.is_sym(",")]
-                if not names or not all(t.kind == "letter" or t.text in GREEK for t in names):
-                    self.fail(row[0], "cannot read the summation index")
+                names = self.index_names(row[:relations[0]])
                 if sup is None:
                     self.fail(token, f"\\{token.text} needs an upper limit")
                 low = self.index_expression(row[relations[0] + 1:])
                 high = self.index_expression(sup)
-                found.extend((self.index_symbol(t.text, low), low, high) for t in names)
+                found.extend((self.index_symbol(name, low), low, high) for name in names)
             elif len(relations) == 2 and row[relations[0]].text in ("<=", "<") \
                     and row[relations[1]].text in ("<=", "<"):
                 first, second = relations
@@ -1311,6 +1436,29 @@ class _Parser:
                 self.fail(row[0], f"cannot read the range of \\{token.text} (write i=1 with an "
                                   "upper limit, or 1 \\le i \\le n)")
         return found
+
+    def index_names(self, items) -> list[str]:
+        """The summation indices before `=`: i, (i, j), i_{1} (named i_1)."""
+        names, current = [], []
+        for token in list(items) + [Token("sym", ",", 0, 0)]:
+            if not token.is_sym(","):
+                current.append(token)
+                continue
+            first = current[0] if current else None
+            if first is None or not (first.kind == "letter" or first.text in GREEK):
+                self.fail(first or items[0] if items else None, "cannot read the summation index")
+            if len(current) == 1:
+                names.append(first.text)
+            elif len(current) == 3 and current[1].is_sym("_"):
+                label = self.script_name(list(current[2].children) if current[2].kind == "group"
+                                         else [current[2]])
+                if label is None:
+                    self.fail(first, "cannot read the summation index")
+                names.append(f"{first.text}_{label}")
+            else:
+                self.fail(first, "cannot read the summation index")
+            current = []
+        return names
 
     def index_symbol(self, name: str, low) -> sp.Symbol:
         positive = bool(getattr(low, "is_Integer", False) and low >= 1)
@@ -1334,6 +1482,8 @@ class _Parser:
         return grad(body, wrt)       # a 1 x 1 product such as w^T A w is differentiated as is
 
     def environment(self, token):
+        if token.text == "cases":
+            return self.cases(token)
         if token.text not in _MATRIX_ENVIRONMENTS:
             self.fail(token, f"the environment {token.text} is not supported")
         rows, current, cell = [], [], []
@@ -1353,6 +1503,223 @@ class _Parser:
         entries = [[self.scalar(self.sub_expression(c, token), token) for c in row]
                    for row in rows]
         return sp.ImmutableMatrix(entries)
+
+    def lambda_of(self, items):
+        r"""(x \mapsto body), as SymPy prints the function of an entrywise application: a
+        Lambda whose variable is bound in its body; None when `items` is not one."""
+        if len(items) < 4 or not (items[0].kind == "open" or items[0].is_sym("(")) or \
+                not (items[-1].kind == "close" or items[-1].is_sym(")")):
+            return None
+        arrows = [k for k, t in enumerate(items) if t.is_macro("mapsto")]
+        if len(arrows) != 1 or arrows[0] != 2:
+            return None
+        variable = items[1]
+        if not (variable.kind in ("letter", "name") or variable.kind == "macro"
+                and variable.text in GREEK):
+            self.fail(variable, "cannot read the variable of this function")
+        symbol = sp.Dummy(variable.text)
+        self.bound.append({variable.text: (symbol, None, None)})
+        try:
+            body = self.scalar(self.sub_expression(list(items[3:-1]), items[2]), items[2])
+        finally:
+            self.bound.pop()
+        return sp.Lambda(symbol, body)
+
+    def derivative(self, token, numerator, denominator):
+        r"""\frac{\partial f}{\partial x}: engine.ops.jacobian(f, x), x a declared symbol."""
+        from .ops import jacobian
+        if len(numerator) < 2 or (numerator[1].is_sym("^")):
+            self.fail(token, "write a first derivative as \\frac{\\partial f}{\\partial x}")
+        if len(denominator) < 2 or not denominator[0].is_macro("partial") or \
+                any(t.is_sym("^") for t in denominator):
+            self.fail(token, "a derivative needs \\partial x (one variable) below")
+        body = self.resolve(self.sub_expression(numerator[1:], token))
+        wrt = self.resolve(self.sub_expression(denominator[1:], token))
+        if isinstance(body, _Norm):
+            body = self.norm(body, None)
+        if isinstance(body, (_Eye, _Slice, _Applicable)):
+            self.fail(token, "cannot differentiate this")
+        if not isinstance(wrt, (sp.Symbol, sp.MatrixSymbol)) or isinstance(wrt, sp.Dummy):
+            self.fail(token, "a derivative with respect to something that is not a declared "
+                             "symbol")
+        try:
+            return jacobian(body, wrt)
+        except ValueError as exc:
+            self.fail(token, str(exc))
+
+    def integral(self, token, s: _Stream):
+        r"""\int_a^b f \, dx: a definite integral; the variable is bound in the body and is the
+        declared scalar of that name if there is one."""
+        sub = sup = None
+        while s.peek() is not None and (s.peek().is_sym("_") and sub is None
+                                        or s.peek().is_sym("^") and sup is None):
+            mark = s.next()
+            if mark.text == "_":
+                sub = self.script(s, mark)
+            else:
+                sup = self.script(s, mark)
+        if sub is None or sup is None:
+            self.fail(token, "only definite integrals \\int_{a}^{b} f \\, dx are supported")
+        low, high = self.index_expression(sub), self.index_expression(sup)
+        end = self.differential(s, token)
+        variable = s.items[end + 1]
+        name = variable.text
+        symbol = self.scope.lookup(name) if name in self.scope.declarations else None
+        if not isinstance(symbol, sp.Symbol):
+            symbol = sp.Symbol(name, real=True)
+        self.bound.append({name: (symbol, low, high)})
+        try:
+            body = self.scalar(self.sub_expression(s.items[s.index:end], token), token) \
+                if end > s.index else sp.S.One
+        finally:
+            self.bound.pop()
+        s.index = end + 2
+        return sp.Integral(body, (symbol, low, high))
+
+    def differential(self, s: _Stream, token) -> int:
+        """Where the integral's `dx` stands in the stream: the first letter d followed by a
+        name and then by nothing that continues a product."""
+        items = s.items
+        for k in range(s.index, len(items) - 1):
+            d, variable = items[k], items[k + 1]
+            if not (d.kind == "letter" and d.text == "d"):
+                continue
+            if not (variable.kind in ("letter", "name") or variable.kind == "macro"
+                    and variable.text in GREEK):
+                continue
+            after = items[k + 2] if k + 2 < len(items) else None
+            if after is None or after.is_sym("+", "-", ",", ")", "]") or \
+                    after.kind in ("rel", "close", "bool", "amp", "rowsep"):
+                return k
+        self.fail(token, "the integral has no differential (write \\, dx after its body)")
+
+    def cases(self, token):
+        r"""\begin{cases} value & condition \\ ... \end{cases}: a Piecewise; `otherwise` is
+        the last condition."""
+        rows, current, cell = [], [], []
+        for item in list(token.children) + [Token("rowsep", "", token.end, token.end)]:
+            if item.kind == "amp":
+                current.append(cell)
+                cell = []
+            elif item.kind == "rowsep":
+                current.append(cell)
+                if any(current):
+                    rows.append(current)
+                current, cell = [], []
+            else:
+                cell.append(item)
+        pieces = []
+        for row in rows:
+            if len(row) != 2 or not row[0]:
+                self.fail(token, "each case needs a value & a condition")
+            value = self.sub_expression(row[0], token)
+            words = [t for t in row[1] if _is_prose(t)]
+            condition = [t for t in row[1] if not _is_prose(t)]
+            if not condition:
+                said = " ".join(self.text_word(t) for t in words)
+                if said not in ("otherwise", "else", "True"):
+                    self.fail(token, f"cannot read the condition {said!r}")
+                pieces.append((value, sp.true))
+            else:
+                pieces.append((value, self.statement(_Stream(condition))))
+        return sp.Piecewise(*pieces)
+
+    # -- statements ----------------------------------------------------------------------
+    def whole_statement(self, items):
+        stream = _Stream([t for t in items if t.kind != "amp"])
+        if stream.at_end():
+            raise ExpressionError("empty statement")
+        value = self.statement(stream)
+        if not stream.at_end():
+            self.fail(stream.peek(), "cannot read what follows the statement")
+        return value
+
+    def statement(self, s: _Stream):
+        r"""A <=> B, A => B, A \vee B, A \wedge B, \neg A, relation chains, True / False."""
+        value = self.implication(s)
+        while s.peek() is not None and s.peek().kind == "rel" and s.peek().text == "<=>":
+            s.next()
+            value = sp.Equivalent(value, self.implication(s))
+        return value
+
+    def implication(self, s: _Stream):
+        value = self.disjunction(s)
+        if s.peek() is not None and s.peek().kind == "rel" and s.peek().text == "=>":
+            s.next()
+            return sp.Implies(value, self.implication(s))
+        return value
+
+    def disjunction(self, s: _Stream):
+        terms = [self.conjunction(s)]
+        while s.peek() is not None and s.peek().kind == "bool" and s.peek().text == "or":
+            s.next()
+            terms.append(self.conjunction(s))
+        return sp.Or(*terms) if len(terms) > 1 else terms[0]
+
+    def conjunction(self, s: _Stream):
+        terms = [self.negation(s)]
+        while s.peek() is not None and s.peek().kind == "bool" and s.peek().text == "and":
+            s.next()
+            terms.append(self.negation(s))
+        return sp.And(*terms) if len(terms) > 1 else terms[0]
+
+    def negation(self, s: _Stream):
+        token = s.peek()
+        if token is not None and token.kind == "bool" and token.text == "not":
+            s.next()
+            return sp.Not(self.negation(s))
+        return self.atom_statement(s)
+
+    def atom_statement(self, s: _Stream):
+        token = s.peek()
+        if token is None:
+            self.fail(token, "expected a statement")
+        if token.kind == "macro" and token.text in _TEXT and \
+                self.text_word(token) in ("True", "False"):
+            s.next()
+            return sp.true if self.text_word(token) == "True" else sp.false
+        if token.kind == "open" or token.is_sym("("):
+            saved = s.index
+            try:
+                s.next()
+                inner = self.statement(s)
+                closing = s.next()
+                if closing is None or closing.text != ")" or \
+                        closing.kind not in ("close", "sym"):
+                    raise ExpressionError("not a parenthesized statement")
+                following = s.peek()
+                if following is None or following.kind == "bool" or \
+                        following.kind == "rel" and following.text in LOGICAL or \
+                        following.kind == "close" or following.is_sym(")"):
+                    return inner
+            except ExpressionError:
+                pass
+            s.index = saved
+        return self.comparison(s)
+
+    def comparison(self, s: _Stream):
+        """a < b <= c: each relation between neighbours, all of them holding."""
+        sides = [self.finish(self.expression(s), s.peek())]
+        relations = []
+        while s.peek() is not None and s.peek().kind == "rel" and s.peek().text not in LOGICAL:
+            relations.append(s.next())
+            sides.append(self.finish(self.expression(s), s.peek()))
+        if not relations:
+            self.fail(s.peek(), "a statement needs a relation (=, <, \\le, ...)")
+        makers = {"=": sp.Eq, "≠": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
+        parts = []
+        for relation, left, right in zip(relations, sides, sides[1:]):
+            if relation.text not in makers:
+                self.fail(relation, "this relation cannot be part of a statement")
+            left, right = (scalar_of(v) if _is_matrix(v) and v.shape == (1, 1) else v
+                           for v in (left, right))
+            if relation.text in ("=", "≠"):
+                parts.append(makers[relation.text](left, right, evaluate=False))
+            else:
+                if _is_matrix(left) or _is_matrix(right):
+                    self.fail(relation, "an inequality between matrices")
+                parts.append(makers[relation.text](left, right, evaluate=False))
+        return sp.And(*parts) if len(parts) > 1 else parts[0]
 
     def sub_expression(self, items, token):
         if not items:
@@ -1536,16 +1903,24 @@ def scalar_of(value):
     return to_scalar(value)
 
 
+def _elementwise(function):
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    return lambda args, fail: ElementwiseApplyFunction(function, args[0])
+
+
 # -- public: expressions and statements -----------------------------------------------------
 
 def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: int = 1,
-                assumed: list | None = None, like=None) -> sp.Basic:
+                assumed: list | None = None, like=None, notation: dict | None = None,
+                functions: dict | None = None) -> sp.Basic:
     """The SymPy expression written in LaTeX `text`. Undeclared names become real scalars in
     `scope` (appended to `assumed` when given); with `strict` they are an ExpressionError, as is
     anything outside the grammar (the message names the fragment and its column). `like` is
-    the other side of the relation: a lone identity I takes its size."""
-    parser = _Parser(text, scope, strict, index_base, like)
-    items = _strip_annotations(tokens(text))
+    the other side of the relation: a lone identity I takes its size. `notation` maps symbol
+    names to the LaTeX written for them (a derivation's notation); `functions` maps names to
+    SymPy functions applied to their arguments (f(x)), besides the scope's declarations."""
+    parser = _Parser(text, scope, strict, index_base, like, functions)
+    items = _strip_annotations(tokens(text, notation))
     if any(t.kind == "rel" for t in items):
         relation = next(t for t in items if t.kind == "rel")
         parser.fail(relation, "a relation inside an expression (give each side separately)")
@@ -1556,6 +1931,26 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
         value = parser.whole(items)
     except RecursionError:
         raise ExpressionError("the expression nests too deeply") from None
+    if assumed is not None:
+        assumed.extend(parser.assumed)
+    return value
+
+
+def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base: int = 1,
+                    assumed: list | None = None, notation: dict | None = None,
+                    functions: dict | None = None) -> sp.Basic:
+    """The SymPy statement (a Boolean: relations joined by \\wedge \\vee \\neg \\Rightarrow
+    \\Leftrightarrow, a chain a < b < c, \\text{True}) written in `text`; the sides are read as
+    parse_latex reads an expression. ExpressionError as for parse_latex."""
+    parser = _Parser(text, scope, strict, index_base, None, functions)
+    items = tokens(text, notation)
+    if any(t.kind == "rowsep" for t in items):
+        parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
+                                                                  "a statement")
+    try:
+        value = parser.whole_statement(items)
+    except RecursionError:
+        raise ExpressionError("the statement nests too deeply") from None
     if assumed is not None:
         assumed.extend(parser.assumed)
     return value
