@@ -983,8 +983,11 @@ class _Parser:
 
     def implied_sequence(self, base: _Name, items):
         index = self.index_expression(items)
-        ranges = [frame[str(symbol)] for frame in self.bound for symbol in index.free_symbols
-                  if str(symbol) in frame]
+        ranges = [entry for frame in self.bound for entry in frame.values()
+                  if entry[0] in index.free_symbols and entry[1] is not None]
+        if not ranges:
+            self.fail(base.token, f"{base.text} is indexed by a variable without a range: "
+                                  f"declare it, e.g. '{base.text}: sequence(n)'")
         if self.strict:
             self.fail(base.token, f"{base.text} is indexed by a summation index: declare it, "
                                   f"e.g. '{base.text}: sequence(n)'")
@@ -2054,6 +2057,9 @@ def read_statements(text: str, scope: Scope, *, strict: bool = False,
                                   time.perf_counter() - started))
             except RecursionError:
                 sides.append(Side(fragment, column, None, "the expression nests too deeply"))
+            except Exception as exc:          # a reader bug must not stop the document
+                sides.append(Side(fragment, column, None, "cannot read this side (internal "
+                                  f"error {type(exc).__name__}: {exc})"))
         statements.append(Statement(tuple(sides), tuple(relations), leading, connective,
                                     annotation))
         connective = following
