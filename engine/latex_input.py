@@ -685,6 +685,8 @@ class _Parser:
 
     def primary(self, s: _Stream):
         token = s.next()
+        if token is None:
+            self.fail(None, "expected a term")
         kind = token.kind
         if kind == "num":
             return sp.Rational(token.text) if "." in token.text else sp.Integer(token.text)
@@ -1069,6 +1071,8 @@ class _Parser:
             self.fail(start, "a matrix to a power that is not declared an integer")
         if isinstance(value, _Applicable):
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
+        if isinstance(value, sp.Tuple):
+            self.fail(start, "a power of a tuple (a, b)")
         return value ** exponent
 
     # -- macros --------------------------------------------------------------------------
@@ -1752,6 +1756,8 @@ class _Parser:
 
     def operand(self, value, token):
         value = self.resolve(value)
+        if isinstance(value, sp.Tuple):
+            self.fail(token, "a tuple (a, b) where a number or a matrix is needed")
         if isinstance(value, _Norm):
             value = self.norm(value, None)
         if isinstance(value, _Applicable):
@@ -1934,6 +1940,9 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
         value = parser.whole(items)
     except RecursionError:
         raise ExpressionError("the expression nests too deeply") from None
+    except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+        raise ExpressionError(f"cannot read this expression ({type(exc).__name__}: "
+                              f"{str(exc)[:120]})") from None
     if assumed is not None:
         assumed.extend(parser.assumed)
     return value
@@ -1954,6 +1963,9 @@ def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base
         value = parser.whole_statement(items)
     except RecursionError:
         raise ExpressionError("the statement nests too deeply") from None
+    except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
+        raise ExpressionError(f"cannot read this statement ({type(exc).__name__}: "
+                              f"{str(exc)[:120]})") from None
     if assumed is not None:
         assumed.extend(parser.assumed)
     return value

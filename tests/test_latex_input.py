@@ -626,6 +626,27 @@ def test_corpus_round_trip_latex_parses_back_to_an_equal_expression(position):
     assert not failures, "\n".join(f"step {i}: {latex}\n    {why}" for i, latex, why in failures)
 
 
+def test_mangled_corpus_latex_is_read_or_refused_never_a_crash():
+    """Cut and punched-out pieces of the corpus's LaTeX: an expression, or ExpressionError."""
+    import random
+    from engine.latex_input import parse_statement
+    from engine.render.latex import to_latex
+    rng = random.Random(5)
+    texts = [to_latex(expr, d.notation) for d, sides in CORPUS for _, expr in sides]
+    crashes = []
+    for latex in rng.sample(texts, min(150, len(texts))):
+        i = rng.randrange(len(latex))
+        for piece in (latex[:i + 1], latex[i:], latex[:i] + latex[i + rng.randrange(1, 8):]):
+            for read in (parse_latex, parse_statement):
+                try:
+                    read(piece, Scope())
+                except ExpressionError:
+                    pass
+                except Exception as exc:        # noqa: BLE001  (what the test looks for)
+                    crashes.append((piece[:80], repr(exc)[:120]))
+    assert not crashes, crashes[:5]
+
+
 @pytest.mark.parametrize("name, index, reason", EXEMPT,
                          ids=[f"{name}:{index}" for name, index, _ in EXEMPT])
 def test_corpus_round_trip_exemptions(name, index, reason):
