@@ -10,7 +10,8 @@ Chains. A line `a = b = c` is a chain of two steps. A line that starts with a re
 (`&= ...` in align, or a `$$= ...$$` block right after another display with only blank lines
 between) continues the chain above it. A line that starts with + or - continues the expression
 of the line above. Statements joined by \Rightarrow / \iff are chains of their own and the
-connective is a step nothing checks yet (unknown). Definitions (:=, \triangleq, \leftarrow) are
+connective is a step decided by the logic checker: its sides are the statements (a < b < c
+read as a < b and b < c), never checked as claims themselves. Definitions (:=, \triangleq, \leftarrow) are
 listed, expected unknown, not checked. A side that cannot be read makes its steps `error`
 (method `unparsed`, the reason in the detail); the rest of the document is still graded.
 
@@ -277,6 +278,22 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
             target.last = unreadable
             chain = target
             continue
+        if any(st.connective for st in statements[1:]) and not any(st.leading
+                                                                  for st in statements):
+            # A => B <=> C: the statements are premises and conclusions, not claims; only the
+            # connectives are steps, decided by the logic checker.
+            for side in (sd for st in statements for sd in st.sides):
+                assumed.extend(name for name in side.assumed if name not in assumed)
+            chain = _Chain(line.line)
+            chains.append(chain)
+            for before, after in zip(statements, statements[1:]):
+                if after.connective:
+                    chain.steps.append(_Planned(line.line, after.connective,
+                                                _as_statement(before), _as_statement(after),
+                                                after.annotation, expectation[0],
+                                                expectation[1]))
+            chain.last = None
+            continue
         previous_statement = None
         for statement in statements:
             for side in statement.sides:
@@ -307,6 +324,35 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
             chain.last = sides[-1]
             previous_statement = statement
     return [c for c in chains if c.steps], assumed
+
+
+_RELATIONALS = {"=": "Eq", "<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge", "≠": "Ne"}
+
+
+def _as_statement(statement):
+    """The statement `a < b <= c` as one Side whose expression is the SymPy boolean
+    a < b & b <= c (its error says which part could not be read)."""
+    import sympy as sp
+    from sympy.logic.boolalg import Boolean
+
+    from .latex_input import Side
+    text = _statement_text(statement)
+    sides = statement.sides
+    unread = [side for side in sides if side.expr is None]
+    if unread:
+        return Side(text, sides[0].column, None, unread[0].error or "cannot be read")
+    if not statement.relations:
+        expr = sides[0].expr
+        if isinstance(expr, Boolean) and not isinstance(expr, sp.Expr):
+            return Side(text, sides[0].column, expr)
+        return Side(text, sides[0].column, None, "not a statement (no relation)")
+    parts = []
+    for relation, left, right in zip(statement.relations, sides, sides[1:]):
+        if relation not in _RELATIONALS:
+            return Side(text, sides[0].column, None,
+                        f"the relation {relation} cannot be part of a statement")
+        parts.append(getattr(sp, _RELATIONALS[relation])(left.expr, right.expr))
+    return Side(text, sides[0].column, sp.And(*parts))
 
 
 def _statement_text(statement) -> str:
@@ -413,7 +459,7 @@ def _register(path, chain, index, step: _Planned, scope, settings, Relation):
     from .budget import register
     from .check import check_relation, step_rng
 
-    if step.problem or step.relation in ("def", "≠", "=>", "<=>", "?"):
+    if step.problem or step.relation in ("def", "≠", "?"):
         return None
     if step.lhs.expr is None or step.rhs.expr is None:
         return None

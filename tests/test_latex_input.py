@@ -742,3 +742,19 @@ def test_equal_latex_refuses_file_access_in_one_line():
     result = run("equal", "--latex", r"\input{/etc/passwd}", "x")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "not allowed" in result.stderr
+
+
+def test_grade_checks_connectives_between_statements_not_the_statements_themselves(tmp_path):
+    document = tmp_path / "step-size.md"
+    document.write_text("$$-1 < 1 - 2\\epsilon\\lambda < 1 \\Rightarrow 0 < \\epsilon\\lambda < 1"
+                        " \\Rightarrow \\epsilon < \\frac{2}{\\lambda}$$\n\n"
+                        "$$x^2 < 1 \\iff 0 < x < 1$$\n")
+    result = run("grade", str(document), "--where", "lambda: positive; epsilon x: real",
+                 "--format", "json")
+    import json
+    data = json.loads(result.stdout)
+    steps = [(s["line"], s["relation"], s["verdict"]) for d in data["derivations"]
+             for s in d["steps"]]
+    assert steps == [(1, "=>", "verified"), (1, "=>", "verified"), (3, "<=>", "refuted")]
+    witness = [s for d in data["derivations"] for s in d["steps"] if s["line"] == 3][0]
+    assert not 0 < witness["counterexample"]["values"]["x"] < 1
