@@ -172,8 +172,10 @@ class Gradient(MatrixExpr):
 
     def doit(self, **hints):
         expr = self.args[0]
-        if getattr(expr, "is_Matrix", False) and expr.shape == (1, 1):
-            expr = expr[0, 0] if not isinstance(expr, sp.MatMul) else expr
+        # an explicit 1 x 1 matrix becomes its entry; a symbolic one (w^T H w + w^T w) keeps
+        # matrix calculus, whose entry [0, 0] would differentiate to 0
+        if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
+            expr = expr[0, 0]
         return expr.diff(self.args[1])
 
     def _latex(self, printer, exp=None):

@@ -53,6 +53,7 @@ def true_identities(x):
         (sp.Sum(inner(col(C, x["k"]).T, col(C, x["k"])), (x["k"], 1, n)), tr(C.T * C)),
         (grad(v.T * H * v, v), 2 * H * v),
         (sp.Sum(x["k"], (x["k"], 1, n)), n * (n + 1) / 2),
+        (grad((C * v).T * (C * v) / 2 + mu / 2 * (v.T * v), v), C.T * C * v + mu * v),  # a sum
     ]
 
 
@@ -74,10 +75,11 @@ def false_identities(x):
         (sp.Sum(x["k"]**2, (x["k"], 1, n)), n * (n + 1) / 2),
         (grad(v.T * C * v, v), 2 * C * v),              # C not symmetric
         (mu**2, mu**3),                                 # exponent off by one
+        (grad(v.T * H * v + v.T * v, v), 2 * H * v),    # the gradient of v^T v dropped
     ]
 
 
-@pytest.mark.parametrize("index", range(17))
+@pytest.mark.parametrize("index", range(18))
 def test_true_identity_is_proved_or_verified(index):
     x = scope_with_matrices()
     lhs, rhs = true_identities(x)[index]
@@ -86,7 +88,7 @@ def test_true_identity_is_proved_or_verified(index):
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("index", range(14))
+@pytest.mark.parametrize("index", range(15))
 def test_false_identity_is_refuted_with_a_counterexample_sympy_confirms(index, seed):
     x = scope_with_matrices()
     lhs, rhs = false_identities(x)[index]
