@@ -351,7 +351,10 @@ def _as_statement(statement):
         if relation not in _RELATIONALS:
             return Side(text, sides[0].column, None,
                         f"the relation {relation} cannot be part of a statement")
-        parts.append(getattr(sp, _RELATIONALS[relation])(left.expr, right.expr))
+        try:
+            parts.append(getattr(sp, _RELATIONALS[relation])(left.expr, right.expr))
+        except (TypeError, ValueError) as exc:     # e.g. an ordering between matrices
+            return Side(text, sides[0].column, None, f"not a statement SymPy can form: {exc}")
     return Side(text, sides[0].column, sp.And(*parts))
 
 
