@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where the .tex and .pdf files go (default: reports/ of the project)")
     render.add_argument("--templates", type=Path, default=None, metavar="DIR",
                         help="Jinja2 LaTeX templates to use (default: the bundled templates/)")
+    render.add_argument("--html", action="store_true",
+                        help="write a static HTML site (index.html and a page per derivation, "
+                             "math as MathML) instead of the LaTeX writeups; default --out "
+                             "reports/html/")
     _add_path(render)
     _add_checking(render)
     _add_running(render)
@@ -213,6 +217,8 @@ def _render(args) -> int:
     templates = args.templates or latex_report.TEMPLATES
     if not Path(templates).is_dir():
         raise EngineError(f"{templates}: no such folder of templates")
+    if args.html:
+        return _render_html(args, run, chosen, templates, names, rows)
     reports = latex_report.render(run, chosen, templates=templates, document_names=names,
                                   coverage=rows)
     out = args.out or Path(__file__).resolve().parent.parent / "reports"
@@ -234,6 +240,26 @@ def _render(args) -> int:
                 except pdf.CompilationError as exc:
                     print(f"error: {exc.one_line()}\n{exc.excerpt}", file=sys.stderr)
                     return ExitCode.USAGE_ERROR
+    for error in run.load_errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(summary_line(run))
+    if run.load_errors:
+        return ExitCode.USAGE_ERROR
+    return ExitCode.OK if run.ok else ExitCode.CHECK_FAILED
+
+
+def _render_html(args, run, chosen, templates, names, rows) -> int:
+    """The HTML site of `run` written into --out (default reports/html/)."""
+    from .errors import EngineError
+    from .render import html_report
+    from .render.terminal import summary_line
+    if args.pdf:
+        raise EngineError("--pdf and --html are separate runs: the site has no PDFs")
+    pages = html_report.render(run, chosen, templates=templates, document_names=names,
+                               coverage=rows)
+    out = args.out or Path(__file__).resolve().parent.parent / "reports" / "html"
+    written = html_report.write(pages, out)
+    print(f"wrote {len(written)} pages to {out} (open {out / 'index.html'})")
     for error in run.load_errors:
         print(f"error: {error}", file=sys.stderr)
     print(summary_line(run))

@@ -191,7 +191,9 @@ def _derivation(result: DerivationResult, derivation, seed: int, page: str) -> d
                    for label, steps in chains.items()],
                "plots": [_plot(p, n) for n, p in enumerate(latex_report._plots(derivation), 1)]}
     entries["attention"] = [{"index": s.index, "verdict": s.verdict.value,
-                             "as_expected": s.as_expected, "kind": s.kind}
+                             "as_expected": s.as_expected, "kind": s.kind,
+                             "source_error": s.expected == Verdict.REFUTED
+                             and s.verdict == Verdict.REFUTED}
                             for s in result.steps if s.index and (
                                 not s.as_expected or not s.verdict.holds)]
     return entries
@@ -244,6 +246,7 @@ def _entry(step: StepResult, ident: str, seed: int, notation: dict) -> dict:
         "as_expected": step.as_expected,
         "expected_refutation": step.expected == Verdict.REFUTED,
         "source_error": step.expected == Verdict.REFUTED and step.verdict == Verdict.REFUTED,
+        "corrected": False, "approximation": False, "limit": None,
         "note": step.note, "detail": step.detail,
         "counterexample": _counterexample(step.counterexample, notation),
         "reproduce": (f"python -m engine check {ident} --seed {seed}"
@@ -449,10 +452,10 @@ def _assumptions(derivation, notation: dict) -> list[dict]:
                     mathml.math(m(decl.matrix), "<mo>=</mo>", m(decl.U), m(decl.Lambda),
                                 m(decl.U.T))
                     + " with " + mathml.math(m(decl.U)) + " orthogonal and "
-                    + mathml.math(m(decl.Lambda), "<mo>=</mo><mi>diag</mi><mo>⁡</mo><mo>(</mo>",
-                                  m(decl.eigenvalues[decl.first]), "<mo>,</mo><mo>…</mo>"
-                                  "<mo>,</mo>", m(decl.eigenvalues[n + decl.first - 1]),
-                                  "<mo>)</mo>"))
+                    + mathml.math(m(decl.Lambda), "<mo>=</mo><mi>diag</mi><mo>⁡</mo>",
+                                  mathml.fenced(m(decl.eigenvalues[decl.first]),
+                                                "<mo>,</mo><mo>…</mo><mo>,</mo>",
+                                                m(decl.eigenvalues[n + decl.first - 1]))))
             else:
                 heading, item = "Other declarations", escape(str(decl))
         except mathml.MathMLError:
@@ -485,8 +488,7 @@ def _scalars(names: str, kind: str, interval):
     if interval is None:
         return Markup(mathml.math(names, _KINDS.get(kind, "")))
     low, high = (mathml.expression(x) for x in interval)
-    text = Markup(mathml.math(names, "<mo>∈</mo><mo>(</mo>", low, "<mo>,</mo>", high,
-                              "<mo>)</mo>"))
+    text = Markup(mathml.math(names, "<mo>∈</mo>", mathml.fenced(low, "<mo>,</mo>", high)))
     return text + (escape(f" ({kind.replace('_', ' ')})") if kind != "real" else "")
 
 
@@ -515,8 +517,8 @@ def _random(decl, m):
         return head + escape(": " + law.describe())
     name, hint = shown
     params = "<mo>,</mo>".join(m(p) for p in law.params)
-    text = head + " " + Markup(mathml.math("<mo>∼</mo>", name, "<mo>⁡</mo><mo>(</mo>", params,
-                                           "<mo>)</mo>"))
+    text = head + " " + Markup(mathml.math("<mo>∼</mo>", name, "<mo>⁡</mo>",
+                                           mathml.fenced(params)))
     return text + (escape(" " + hint) if hint else "")
 
 
@@ -531,10 +533,13 @@ _STYLES = [("#2166AC", "", "circle"), ("#B2182B", "6 3", "square"),
 
 def _plot(plot: dict, number: int) -> dict:
     """The data of a plot ({"title", "xlabel", "ylabel", "series": [{"label", "points"}]})
-    placed on an SVG canvas: axes with ticks, a polyline and markers per series."""
+    placed on an SVG canvas: axes with ticks, a polyline and markers per series. Points that
+    are not finite numbers are left out of the drawing and listed in the data table."""
     series = [s for s in plot.get("series", ()) if s.get("points")]
-    xs = [float(x) for s in series for x, _ in s["points"]] or [0.0, 1.0]
-    ys = [float(y) for s in series for _, y in s["points"]] or [0.0, 1.0]
+    runs = [_finite_runs(s["points"]) for s in series]
+    finite = [[point for run in series_runs for point in run] for series_runs in runs]
+    xs = [x for points in finite for x, _ in points] or [0.0, 1.0]
+    ys = [y for points in finite for _, y in points] or [0.0, 1.0]
     x_ticks, y_ticks = _ticks(min(xs), max(xs)), _ticks(min(ys), max(ys))
     x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
     left, top = _MARGIN["left"], _MARGIN["top"]
@@ -542,26 +547,49 @@ def _plot(plot: dict, number: int) -> dict:
     height = PLOT_HEIGHT - top - _MARGIN["bottom"]
 
     def sx(x):
-        return round(left + (float(x) - x0) / (x1 - x0) * width, 2)
+        return round(left + (x - x0) / (x1 - x0) * width, 2)
 
     def sy(y):
-        return round(top + height - (float(y) - y0) / (y1 - y0) * height, 2)
+        return round(top + height - (y - y0) / (y1 - y0) * height, 2)
 
     shown = []
-    for i, s in enumerate(series):
+    for i, (s, points, series_runs) in enumerate(zip(series, finite, runs)):
         colour, dash, marker = _STYLES[i % len(_STYLES)]
-        points = [(sx(x), sy(y)) for x, y in s["points"]]
-        shown.append({"label": s.get("label", f"series {i + 1}"), "colour": colour,
-                      "dash": dash, "marker": marker, "points": points,
-                      "polyline": " ".join(f"{x},{y}" for x, y in points),
-                      "data": [(x, y) for x, y in s["points"]]})
-    return {"id": f"plot-{number}", "title": plot.get("title", ""),
-            "xlabel": plot.get("xlabel", ""), "ylabel": plot.get("ylabel", ""),
+        placed = [(sx(x), sy(y)) for x, y in points]
+        shown.append({"label": str(s.get("label", f"series {i + 1}")), "colour": colour,
+                      "dash": dash, "marker": marker, "points": placed,
+                      "polylines": [" ".join(f"{sx(x)},{sy(y)}" for x, y in run)
+                                    for run in series_runs if len(run) > 1],
+                      "data": [(_tick_label(x), _tick_label(y)) for x, y in s["points"]],
+                      "left_out": len(s["points"]) - len(points)})
+    legend_width = 40 + 7 * max((len(s["label"]) for s in shown), default=0)
+    return {"id": f"plot-{number}", "title": str(plot.get("title", "")),
+            "xlabel": str(plot.get("xlabel", "")), "ylabel": str(plot.get("ylabel", "")),
             "width": PLOT_WIDTH, "height": PLOT_HEIGHT, "left": left, "top": top,
             "right": left + width, "bottom": top + height,
+            "legend_x": max(left + 8, left + width - legend_width), "legend_width": legend_width,
             "x_ticks": [{"at": sx(t), "label": _tick_label(t)} for t in x_ticks],
             "y_ticks": [{"at": sy(t), "label": _tick_label(t)} for t in y_ticks],
             "series": shown}
+
+
+def _finite_runs(points) -> list[list[tuple[float, float]]]:
+    """The points as runs of finite (x, y) pairs: a line is drawn along each run, never
+    across a point that is left out."""
+    runs = [[]]
+    for x, y in points:
+        if _finite(x) and _finite(y):
+            runs[-1].append((float(x), float(y)))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -580,5 +608,9 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     return [round(t, 12) for t in ticks]
 
 
-def _tick_label(value: float) -> str:
-    return f"{value:.6g}"
+def _tick_label(value) -> str:
+    """A number with at most 6 significant digits; anything else as its text."""
+    try:
+        return f"{float(value):.6g}"
+    except (TypeError, ValueError):
+        return str(value)

@@ -49,6 +49,12 @@ def math(*parts: str, display: bool = False) -> str:
     return f"<math{attributes}>{''.join(parts)}</math>"
 
 
+def fenced(*parts: str, left: str = "(", right: str = ")") -> str:
+    """`parts` between fences, in an <mrow> of their own so the fences take no operator
+    spacing (an <mo> in the middle of a row is an infix operator)."""
+    return f"<mrow><mo>{left}</mo>{''.join(parts)}<mo>{right}</mo></mrow>"
+
+
 def relation(text: str) -> str:
     """The <mo> of a step's relation ('=', '<=', '≈', '=>', 'claim', ...)."""
     return f"<mo>{RELATIONS.get(text, html.escape(text))}</mo>"
@@ -135,6 +141,7 @@ class Printer(MathMLPresentationPrinter):
     def doprint(self, expr) -> str:
         element = self._print(expr)
         _fixed_fences(element)
+        element = _tidied(element)
         return element.toxml().encode("ascii", "xmlcharrefreplace").decode()
 
     # -- building blocks
@@ -344,6 +351,34 @@ def _fixed_fences(element) -> None:
             children[-1].setAttribute("stretchy", "false")
     for child in children:
         _fixed_fences(child)
+
+
+def _tidied(element):
+    """`element` with SymPy's negative numbers (<mn>-1</mn>, an exponent of an inverse) written
+    with a minus sign, and a superscript on a subscripted symbol stacked above the subscript
+    as LaTeX's H_\\mu^{-1} is (<msubsup>), not set after it."""
+    for child in [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE]:
+        replacement = _tidied(child)
+        if replacement is not child:
+            element.replaceChild(replacement, child)
+    document = element.ownerDocument
+    if element.tagName == "mn" and element.firstChild is not None \
+            and element.firstChild.data.startswith("-"):
+        row = document.createElement("mrow")
+        sign, number = document.createElement("mo"), document.createElement("mn")
+        sign.appendChild(document.createTextNode(MINUS))
+        number.appendChild(document.createTextNode(element.firstChild.data[1:]))
+        row.appendChild(sign)
+        row.appendChild(number)
+        return row
+    children = [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE]
+    if element.tagName == "msup" and len(children) == 2 and children[0].tagName == "msub":
+        base, sub = [c for c in children[0].childNodes if c.nodeType == c.ELEMENT_NODE]
+        stacked = document.createElement("msubsup")
+        for part in (base, sub, children[1]):
+            stacked.appendChild(part)
+        return stacked
+    return element
 
 
 def _slice_classes() -> tuple:
