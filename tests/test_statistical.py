@@ -139,3 +139,14 @@ def test_expectations_of_entries_inside_a_sum_over_a_symbolic_range():
     outcome = decide(total, wrong, S)
     assert outcome.verdict == Verdict.REFUTED
     assert outcome.counterexample["rhs"] != 0 and outcome.counterexample["lhs"] == 0
+
+
+def test_a_polynomial_whose_exact_grid_is_too_large_goes_to_monte_carlo():
+    S = Scope()
+    n = S.dim("n", 3, 3)
+    A, B, C = (S.random(name, Normal(0, 1), n, n) for name in "ABC")
+    x = S.random_vector("x", n, Normal(0, 1))
+    outcome = decide(E(sqnorm(A * B * C * x)), n**4, S)    # E||Mv||^2 = n ||v||^2, four times
+    assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
+    for wrong in (n**3, 2 * n**4):
+        assert decide(E(sqnorm(A * B * C * x)), wrong, S).verdict == Verdict.REFUTED

@@ -4,7 +4,7 @@ linear MLP (sigma(z) = z) under PyTorch's default initialization.
 Source: 001_13a39b0b72803044.txt, "Problem 2", Solution parts (i) and (ii).
 The network is written out for depth 3: y_1 = A_1 x + b_1, y_2 = A_2 y_1 + b_2,
 y_3 = A_3 y_2 + b_3 with n_3 = 1, so y_3 is the output y_L of an L = 3 network, and (y_l)_i
-for l = 1, 2 is what the solution's statements for 1 <= l <= L are about (an L-layer network
+for l = 1, 2, 3 is what the solution's statements for 1 <= l <= L are about (an L-layer network
 is the first L layers of this one with n_L = 1). Entries of A_l and b_l are
 Uniform[-1/sqrt(n_{l-1}), 1/sqrt(n_{l-1})] and x_j ~ N(0, 1), all independent, as the solution
 states. The widths are dims sampled in 1..2 (the exact-moment checker's grid grows with the
@@ -13,11 +13,11 @@ number of random entries); the identities are polynomial in the widths.
 The conditional expectations E[. | x], E[. | y_{l-1}] cannot be written yet (nested E is not
 supported); each "E[E[f | y]]" is encoded as E[f] (tower property), with the source's text
 quoted in the justification. The general-l steps are encoded for l = 2 (i = 1, j~ = 1); the
-recursion and the closed form are checked on the network for l = 1, 2 (exact moments; deeper
-networks make the exact-moment grid too large for the step budget), the closed form against the
-recursion for L = 1..6 and for general L by induction (ryu-hw6/p2-closed-form), and the result
-against a NumPy simulation of networks with PyTorch's default init for L = 1..6
-(ryu-hw6/p2-simulation).
+recursion and the closed form are checked on the network for l = 1, 2, 3 (exact moments for
+l = 1, 2; at l = 3 the exact-moment grid is too large for the step budget and the checker decides
+by Monte Carlo), the closed form against the recursion for L = 1..6 and for general L by
+induction (ryu-hw6/p2-closed-form), and the result against a NumPy simulation of networks
+with PyTorch's default init for L = 1..6 (ryu-hw6/p2-simulation).
 """
 import sympy as sp
 
@@ -77,9 +77,9 @@ mean = Derivation(
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (i)"),
     scope=S,
     notes="General step written for l = 2, i = 1; E[E[. | y]] encoded as E[.] (conditional "
-          "E not supported); the conclusion checked exactly for l = 1, 2 (deeper networks make "
-          "the exact-moment grid too large for the step budget) and by simulation for "
-          "L = 1..6 in ryu-hw6/p2-simulation.",
+          "E not supported); the conclusion checked for l = 1, 2, 3 (exactly for l = 1, 2, by "
+          "Monte Carlo at l = 3 = L, where the exact-moment grid is too large) and by "
+          "simulation for L = 1..6 in ryu-hw6/p2-simulation.",
     chain=[
         E(entry(y_2, i)),
         eq(E(linear_sum + entry(b, i)),
@@ -93,7 +93,7 @@ mean = Derivation(
         fact(E(entry(ys[m], 1)), "=", 0,
              f"for all 1 <= l <= L and 1 <= i <= n_l: l = {m}"
              + (" = L, 'Especially for l = L, we have E[y_L] = 0'" if m == 3 else ""))
-        for m in (1, 2)
+        for m in (1, 2, 3)
     ],
 )
 
@@ -122,8 +122,8 @@ def one_step(prev_second_moment, m):
 recursion_facts = [
     fact(E(entry(ys[m], 1)**2), "=", one_step(E(entry(ys[m - 1], j_tilde)**2), m),
          f"the recursion E[(y_l)_i^2] = (1/3)(E[(y_(l-1))_j~^2] + 1/n_(l-1)) at l = {m}, "
-         "on the network itself (exact moments)")
-    for m in (1, 2)
+         "on the network itself")
+    for m in (1, 2, 3)
 ]
 unrolled_facts = [
     fact(E(entry(ys[2], 1)**2), "=", one_step(one_step(E(entry(ys[0], j_tilde)**2), 1), 2),
@@ -132,14 +132,14 @@ unrolled_facts = [
 closed_facts = [
     fact(E(entry(ys[m], 1)**2), "=", closed_form_with_x(m),
          f"= ... = 1/3^l E[(y_0)_j^2] + sum_(k=0)^(l-1) 1/(3^(l-k) n_k), at l = {m}")
-    for m in (1, 2)
+    for m in (1, 2, 3)
 ]
 final_facts = [
     fact(Var(entry(ys[m], 1)), "=", closed_form(m),
          f"'Plugging in E[(y_0)_j^2] = E[x_j^2] = 1, for l = L we conclude "
          f"Var(y_L) = E[y_L^2] = 1/3^L + sum_(k=0)^(L-1) 1/(3^(L-k) n_k)': L = {m} "
          "(the first L layers, the entry (y_L)_1)")
-    for m in (1, 2)
+    for m in (1, 2, 3)
 ]
 
 # The closed form for every depth: the recursion v_l = (1/3)(v_(l-1) + 1/n_(l-1)), v_0 = 1,
@@ -250,7 +250,7 @@ variance = Derivation(
     scope=S,
     notes="General step written for l = 2, i = 1, j~ = 1; E[E[. | y_{l-1}]] encoded as E[.] "
           "(conditional E not supported). Recursion, its two-step unrolling, the closed form "
-          "and the conclusion checked as facts on the network for l = 1, 2; every depth in "
+          "and the conclusion checked as facts on the network for l = 1, 2, 3; every depth in "
           "ryu-hw6/p2-closed-form and ryu-hw6/p2-simulation.",
     chain=[
         Var(y_i),

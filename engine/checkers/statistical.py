@@ -38,6 +38,14 @@ class NotPolynomial(Exception):
     """An integrand is not a polynomial of degree <= 2 in some random declaration."""
 
 
+class GridTooLarge(NotPolynomial):
+    """The exact-moment grid (the product of the declarations' point counts) is too large to
+    evaluate within a step's budget; Monte Carlo decides instead."""
+
+
+MAX_GRID_POINTS = 400_000   # the exact grid of E[(y_2)_1^2] in Ryu P2 has about 150 000
+
+
 def has_moments(expr) -> bool:
     return isinstance(expr, sp.Basic) and expr.has(Expectation, Variance, Covariance)
 
@@ -283,6 +291,8 @@ def _exact(integrand, values, scope, random_names, rng, member):
               if isinstance(d, Random) and _depends(integrand, d, scope)]
     plans = [_quadratic_plan(decl, values, rng, member) for decl in groups]
     sizes = [len(points) for points, *_ in plans]
+    if int(np.prod(sizes, dtype=float)) > MAX_GRID_POINTS:
+        raise GridTooLarge()
     grid = np.indices(sizes).reshape(len(sizes), -1) if sizes else np.zeros((0, 1), int)
     assignment = {}
     for (points, *_), decl, index in zip(plans, groups, grid):
