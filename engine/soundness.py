@@ -112,9 +112,9 @@ def mutants_of(expr, dims=()) -> list[Mutant]:
         for kind, replacement in _mutations(node, expr, dims):
             try:
                 mutant = replacement if node is expr else expr.xreplace({node: replacement})
+                text = str(mutant)
             except (TypeError, ValueError, AttributeError, NotImplementedError):
                 continue       # SymPy rejects it outright (e.g. a shape check): not a mutant
-            text = str(mutant)
             if mutant != expr and text != str(expr) and text not in found:
                 found[text] = Mutant(kind, mutant)
     return list(found.values())
