@@ -6,13 +6,18 @@
     fact(peak_width(0), ">=", 225, "the test error peaks near p = N_train")
 
 The value is computed by the numeric evaluator, in the worker process and under the step's
-time budget, from the (numeric) arguments; the result cache keys on the function's source
-code, so editing the experiment re-checks its steps.
+time budget, from the (numeric) arguments; the result cache keys on the source of the module
+that defines the function, so editing the experiment (or a helper it calls) re-checks its steps.
+
+`Lazy(function)` holds data the writeups draw (a derivation's `plots`) without computing it at
+import: `function()` runs on first use, once.
 """
 from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Sequence
+from pathlib import Path
 
 import sympy as sp
 
@@ -42,6 +47,10 @@ class Computed(sp.Function):
             source = inspect.getsource(cls._function)
         except (OSError, TypeError):
             source = repr(cls._function)
+        try:                            # the whole file too: the function may call helpers
+            source += Path(inspect.getsourcefile(cls._function)).read_text()
+        except (OSError, TypeError):
+            pass
         return hashlib.sha256(source.encode()).hexdigest()
 
     def _latex(self, printer, exp=None):
@@ -60,3 +69,24 @@ def computation(function=None, *, latex: str = ""):
                     {"_function": staticmethod(function), "_display": latex,
                      "__doc__": function.__doc__, "__module__": function.__module__})
     return wrap(function) if function is not None else wrap
+
+
+class Lazy(Sequence):
+    """The sequence `function()` returns, computed on first use (len, index, iteration)."""
+
+    def __init__(self, function):
+        self._function, self._items = function, None
+
+    def _computed(self) -> tuple:
+        if self._items is None:
+            self._items = tuple(self._function())
+        return self._items
+
+    def __getitem__(self, index):
+        return self._computed()[index]
+
+    def __len__(self) -> int:
+        return len(self._computed())
+
+    def __repr__(self) -> str:
+        return f"Lazy({getattr(self._function, '__name__', self._function)})"

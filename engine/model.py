@@ -154,6 +154,9 @@ class Derivation:
     notes: str = ""
     notation: dict = field(default_factory=dict)   # symbol name -> LaTeX, e.g. {"H_mu": r"H_\mu"}
     file: str = field(default="", compare=False)
+    # data the writeups draw: ({"title", "xlabel", "ylabel", "series": [{"label", "points":
+    # [(x, y), ...]}]}, ...); engine.computed.Lazy(f) defers computing it to the first render
+    plots: Sequence = field(default=(), compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "chain", tuple(self.chain))

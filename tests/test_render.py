@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import unicodedata
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,34 @@ def test_a_derivation_provided_data_series_is_drawn_with_pgfplots():
     without = latex_report.render(_run_result("t", "j"))[0].tex
     assert r"\usepackage{pgfplots}" in with_plot and "(1, 2.5) (2, 0.5)" in with_plot
     assert "pgfplots" not in without
+
+
+def test_the_plots_field_of_a_derivation_reaches_the_tex(special, tmp_path):
+    (special / "demo" / "plotted.py").write_text(textwrap.dedent('''
+        from engine import Derivation, Scope, Source, fact
+        from engine.computed import Lazy
+        def curves():
+            return [{"title": "error against width", "xlabel": "p", "ylabel": "error",
+                     "series": [{"label": "λ = 0.01", "points": [(25, 0.5), (300, 3.25)]}]}]
+        plotted = Derivation(id="demo/plotted", title="plotted", source=Source("demo.txt", "Q3"),
+                             scope=Scope(), chain=[fact(1, "=", 1, "one")], plots=Lazy(curves))
+        '''))
+    result = run_engine("render", "demo/plotted", "--path", str(special), "--out",
+                        str(tmp_path / "out"), "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    tex = (tmp_path / "out" / "demo.tex").read_text()
+    assert r"\usepackage{pgfplots}" in tex and r"\begin{axis}" in tex
+    assert "coordinates { (25, 0.5) (300, 3.25)}" in tex
+    assert r"\addlegendentry{{\ensuremath{\lambda}} = 0.01}" in tex and "error against width" in tex
+
+
+def test_ryu_p5_double_descent_curves_reach_the_tex():
+    from derivations.ryu_hw6.p5 import N_TRAIN, WIDTHS, experiment
+    (plot,) = experiment.plots
+    fixed, tuned = (dict(series["points"]) for series in plot["series"])
+    assert sorted(fixed) == sorted(tuned) == WIDTHS.tolist()
+    assert max(fixed, key=fixed.get) in range(N_TRAIN * 3 // 4, N_TRAIN * 5 // 4 + 1)
+    tex = latex_report.render(_run_result("t", "j"), [SimpleNamespace(id="demo/one",
+                                                                      plots=experiment.plots)])[0].tex
+    peak = max(fixed, key=fixed.get)
+    assert f"({peak}, {fixed[peak]})" in tex and f"({peak}, {tuned[peak]})" in tex

@@ -261,8 +261,8 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
         return Outcome(Verdict.UNKNOWN, "falsification",
                        f"only {tried} of {attempts} sampled instances were in the domain")
     method = f"falsification: {tried} points incl. boundary and extremes"
-    if not declarations:
-        method = "falsification: evaluated (no free symbols)"
+    if not declarations:            # one evaluation (a computed experiment): show its values
+        method = f"evaluated (no free symbols): left {left:.6g}, right {right:.6g}"
     if ties:
         shown = ", ".join(f"{k} = {v}" for k, v in _readable_values(ties[0], declarations).items())
         return Outcome(Verdict.UNKNOWN, method,
@@ -271,6 +271,8 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
                        f"them, so {order.relation.value} is not established there (e.g. {shown})")
     detail = (f"no violation at {tried} instances ({edges} with a scalar at a boundary or "
               f"extreme value or dimensions at their smallest); evidence, weaker than a proof")
+    if not declarations:
+        detail = f"left side = {left:.12g}, right side = {right:.12g}"
     if edge_ties:
         names = sorted({n for v in edge_ties for n in at_endpoint(declarations, v)})
         detail += (f"; {order.relation.value} fails (or the sides tie) when {', '.join(names)} "

@@ -431,7 +431,7 @@ def _random(decl, m) -> str:
 
 def _plots(derivation) -> list:
     """Data series a derivation provides for pgfplots: [{"title", "xlabel", "ylabel",
-    "series": [{"label", "points": [(x, y), ...]}]}]. No derivation provides any yet."""
+    "series": [{"label", "points": [(x, y), ...]}]}] (the derivation's `plots` field)."""
     return list(getattr(derivation, "plots", ()) or ())
 
 
