@@ -312,9 +312,33 @@ def test_every_printed_expression_is_well_formed_xml_and_escapes_relations():
         mathml.checked(markup)
 
 
+def test_notation_with_relations_and_specials_stays_escaped():
+    shown = unescape(mathml.expression(sp.Symbol("P_lt") + sp.Symbol("P_le"),
+                                       {"P_lt": "P(t < T)", "P_le": r"P(t \leq T) \& x"}))
+    assert "<mo><</mo>" in shown and "<mo>≤</mo>" in shown      # after unescaping
+    mathml.checked(mathml.expression(sp.Symbol("P_lt"), {"P_lt": "P(t < T)"}))
+
+
+def test_unevaluated_products_print_as_written_with_their_fractions():
+    ratio = sp.Mul(213054, sp.Pow(78592, -1, evaluate=False), evaluate=False)
+    assert unescape(mathml.expression(sp.Mul(100, ratio, evaluate=False))) == (
+        "<mrow><mn>100</mn><mo>·</mo><mfrac><mn>213054</mn><mn>78592</mn></mfrac></mrow>")
+    assert unescape(mathml.expression(sp.Mul(256, 128, evaluate=False))) == \
+        "<mrow><mn>256</mn><mo>·</mo><mn>128</mn></mrow>"
+
+
+def test_entrywise_functions_print_as_the_writeups_do():
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    u, W = sp.Dummy("u"), sp.MatrixSymbol("W", 2, 2)
+    shown = unescape(mathml.expression(ElementwiseApplyFunction(sp.Lambda(u, u**2), W)))
+    assert "<mo>↦</mo>" in shown and "<mo>∘</mo>" in shown
+    assert "elementwise" not in shown.lower()
+
+
 def test_counterexample_values_print_as_numbers_vectors_and_matrices():
     assert unescape(mathml.value(-0.5)) == "<mrow><mo>−</mo><mn>0.5</mn></mrow>"
     assert "<mtable>" in mathml.value([[1, 2], [3, 4]])
+    assert mathml.value(True) == "<mtext>true</mtext>"             # a statement's value
     with pytest.raises(mathml.MathMLError):
         mathml.value("text")
 

@@ -287,23 +287,33 @@ def _width(expr, notation) -> float:
 
 def _lines(expr, notation, first: float = 0.0) -> list[str]:
     """The MathML of `expr` as one or more lines of about LINE_BUDGET width, broken before
-    top-level terms of a sum; later lines start with their sign. `first` is the width
-    already taken on the first line."""
+    top-level terms of a sum (or statements of a conjunction or disjunction); later lines
+    start with their sign (or ∧, ∨). `first` is the width already taken on the first line."""
     import sympy as sp
-    if not isinstance(expr, sp.Add) or first + _width(expr, notation) <= LINE_BUDGET:
+    if not isinstance(expr, (sp.Add, sp.And, sp.Or)) \
+            or first + _width(expr, notation) <= LINE_BUDGET:
         return [mathml.expression(expr, notation)]
-    printer = mathml.Printer(notation)
-    terms = printer._as_ordered_terms(expr)
+    if isinstance(expr, sp.Add):
+        terms = mathml.Printer(notation)._as_ordered_terms(expr)
+    else:                     # a conjunction or disjunction, in the order SymPy prints it
+        from sympy.core.sorting import default_sort_key
+        terms = sorted(expr.args, key=default_sort_key)
     lines, current, width = [], [], first
     for i, term in enumerate(terms):
-        negative = term.could_extract_minus_sign()
+        negative = isinstance(expr, sp.Add) and term.could_extract_minus_sign()
         shown = -term if negative and i else term
-        sign = (f"<mo>{mathml.MINUS}</mo>" if negative else "<mo>+</mo>") if i else ""
+        if isinstance(expr, sp.Add):
+            sign = (f"<mo>{mathml.MINUS}</mo>" if negative else "<mo>+</mo>") if i else ""
+        else:
+            sign = ("<mo>∧</mo>" if isinstance(expr, sp.And) else "<mo>∨</mo>") if i else ""
         w = _width(shown, notation) + 1.7
         if current and width + w > LINE_BUDGET:
             lines.append("".join(current))
             current, width = [], 0.0
-        current.append(sign + mathml.expression(shown, notation))
+        shown = mathml.expression(shown, notation)
+        if isinstance(term, (sp.And, sp.Or)):
+            shown = mathml.fenced(shown)
+        current.append(sign + shown)
         width += w
     lines.append("".join(current))
     return ["<mrow>" + line + "</mrow>" for line in lines]
@@ -313,6 +323,7 @@ def _step_math(step: StepResult, entry, notation: dict, fresh: bool) -> list:
     """The step as display-math lines: 'lhs relation rhs' (the left side only where the
     chain starts afresh), long sides broken into lines; LaTeX where MathML fails."""
     relation = mathml.relation(step.relation)
+    fresh = fresh and step.relation != "holds"         # holds P has no left side to show
     if entry is not None:
         try:
             return _sides(entry.lhs if fresh else None, relation, entry.rhs, notation)

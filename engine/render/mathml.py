@@ -56,7 +56,10 @@ def fenced(*parts: str, left: str = "(", right: str = ")") -> str:
 
 
 def relation(text: str) -> str:
-    """The <mo> of a step's relation ('=', '<=', '≈', '=>', 'claim', ...)."""
+    """The <mo> of a step's relation ('=', '<=', '≈', '=>', 'claim', ...); for 'holds' (a
+    statement true for all values) the words the writeups use."""
+    if text == "holds":
+        return '<mtext>for all values in their domains:</mtext><mspace width="0.5em"/>'
     return f"<mo>{RELATIONS.get(text, html.escape(text))}</mo>"
 
 
@@ -83,9 +86,11 @@ def checked(markup: str) -> str:
 # -- numbers, vectors and matrices (counterexample values) ------------------------------
 
 def value(item, digits: int = 6) -> str:
-    """A counterexample value as MathML: a number, a sequence (a, b, c), a matrix in
-    brackets; MathMLError for anything else (text, None)."""
-    if isinstance(item, bool) or item is None or isinstance(item, str):
+    """A counterexample value as MathML: a number, true or false, a sequence (a, b, c), a
+    matrix in brackets; MathMLError for anything else (text, None)."""
+    if isinstance(item, bool):          # the value of a statement (a side of => or <=>)
+        return f"<mtext>{'true' if item else 'false'}</mtext>"
+    if item is None or isinstance(item, str):
         raise MathMLError(f"{item!r} is not a number")
     if isinstance(item, (int, float)):
         return _number(item, digits)
@@ -183,8 +188,12 @@ class Printer(MathMLPresentationPrinter):
     _print_RandomSymbol = _print_Symbol
 
     def _import(self, markup: str):
+        """`markup` (well-formed MathML) as nodes of this printer's document."""
         from xml.dom import minidom
         parsed = minidom.parseString(f"<math>{markup}</math>").documentElement
+        # SymPy's printer writes text nodes unescaped: parsing undid the escaping (&lt;)
+        for node in _text_nodes(parsed):
+            node.data = html.escape(node.data, quote=False)
         row = self._element("mrow")
         for child in list(parsed.childNodes):
             row.appendChild(self.dom.importNode(child, True))
@@ -212,18 +221,24 @@ class Printer(MathMLPresentationPrinter):
                              self._print(expr.rhs))
 
     def _print_Mul(self, expr):
-        """A product written with numbers after its first factor (Mul(256, 128,
-        evaluate=False)) prints its factors as given, with a dot between numbers, as the
-        LaTeX printer does; any other product as SymPy prints it."""
+        """A product written unevaluated (Mul(256, 128, evaluate=False), a product holding
+        another product, 100 * (213054/78592)) prints its factors as given, with a dot between
+        numbers and a fraction where it divides, as the LaTeX printer does; any other product
+        as SymPy prints it (which would flatten the nesting and show 1/78592 on its own)."""
         args = expr.args
-        if not (args[0] is sp.S.One or any(isinstance(a, sp.Number) for a in args[1:])):
+        if not (args[0] is sp.S.One or any(isinstance(a, sp.Number) for a in args[1:])
+                or any(isinstance(a, sp.Mul) for a in args)
+                or any(a.is_number and b.is_number for a, b in zip(args, args[1:]))):
             return super()._print_Mul(expr)
+        numerator, denominator = sp.fraction(expr, exact=True)
+        if denominator is not sp.S.One:
+            return self._element("mfrac", self._print(numerator), self._print(denominator))
         row = self._element("mrow")
         for i, arg in enumerate(args):
             if i:
-                dot = isinstance(args[i - 1], sp.Number) and arg.is_number
+                dot = args[i - 1].is_number and arg.is_number
                 row.appendChild(self._token("mo", "·" if dot else "\u2062"))
-            row.appendChild(self.parenthesize(arg, PRECEDENCE["Mul"]))
+            row.appendChild(self.parenthesize(arg, PRECEDENCE["Mul"], strict=True))
         return row
 
     def _print_MatMul(self, expr):
@@ -249,6 +264,14 @@ class Printer(MathMLPresentationPrinter):
     # -- SymPy constructs printed as the LaTeX writeups print them
     def _print_Trace(self, expr):
         return self._applied("tr", expr.arg)
+
+    def _print_ElementwiseApplyFunction(self, expr):
+        """f applied entrywise, as LaTeX prints it: (u ↦ u²)∘(W x)."""
+        shown = self._print(expr.function)           # a Lambda prints in parentheses
+        if not isinstance(expr.function, sp.Lambda):
+            shown = self._fenced("(", shown, ")")
+        function = self._element("msub", shown, self._token("mo", "∘"))
+        return self._element("mrow", function, self._fenced("(", self._print(expr.expr), ")"))
 
     def _print_KroneckerDelta(self, expr):
         indices = self._element("mrow", self._print(expr.args[0]), self._print(expr.args[1]))
@@ -353,6 +376,14 @@ def _fixed_fences(element) -> None:
         _fixed_fences(child)
 
 
+def _text_nodes(node):
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            yield child
+        else:
+            yield from _text_nodes(child)
+
+
 def _tidied(element):
     """`element` with SymPy's negative numbers (<mn>-1</mn>, an exponent of an inverse) written
     with a minus sign, and a superscript on a subscripted symbol stacked above the subscript
@@ -397,6 +428,11 @@ _TEXT = {"text": None, "mathrm": "normal", "operatorname": "normal", "textrm": N
          "mathbb": "double-struck", "mathcal": "script"}
 _ACCENTS = {"hat": "^", "widehat": "^", "tilde": "~", "widetilde": "~", "bar": "¯",
             "overline": "¯", "vec": "→", "dot": "˙", "ddot": "¨"}
+_OPERATORS = {"leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠", "ne": "≠",
+              "lt": "&lt;", "gt": "&gt;", "approx": "≈", "sim": "∼", "cdot": "·",
+              "times": "×", "in": "∈", "to": "→", "mid": "∣", "ldots": "…", "dots": "…",
+              "cdots": "⋯", "pm": "±", "lvert": "|", "rvert": "|", "langle": "⟨",
+              "rangle": "⟩"}
 _DOUBLE_STRUCK = {c: chr(0x1D538 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _DOUBLE_STRUCK.update({"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"})
 
@@ -502,6 +538,8 @@ class _NameParser:
         if word in _GREEK:
             tag = "mi" if word not in ("star", "ast", "prime", "nabla", "partial") else "mo"
             return f"<{tag}>{_GREEK[word]}</{tag}>"
+        if word in _OPERATORS:
+            return f"<mo>{_OPERATORS[word]}</mo>"
         if word in _TEXT:
             body = self.raw_group()
             variant = _TEXT[word]
@@ -516,6 +554,6 @@ class _NameParser:
             return f'<mover accent="true">{self.group()}<mo>{_ACCENTS[word]}</mo></mover>'
         if word in (",", ";", " ", "!", ":", "quad"):
             return "<mspace width=\"0.2em\"/>"
-        if word in ("{", "}", "_", "|"):
-            return f"<mo>{word}</mo>"
+        if word in ("{", "}", "_", "|", "&", "%", "#", "$"):
+            return f"<mo>{html.escape(word, quote=False)}</mo>"
         raise self.error(f"\\{word} is not supported")
