@@ -58,6 +58,8 @@ class Computed(sp.Function):
 
     def _latex_body(self, printer):
         name = self._display or r"\operatorname{%s}" % type(self).__name__.replace("_", r"\_")
+        if not self.args:               # a computation of nothing: no empty parentheses
+            return name
         return name + r"\left(%s\right)" % ", ".join(printer._print(a) for a in self.args)
 
 
