@@ -150,3 +150,31 @@ def test_a_polynomial_whose_exact_grid_is_too_large_goes_to_monte_carlo():
     assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
     for wrong in (n**3, 2 * n**4):
         assert decide(E(sqnorm(A * B * C * x)), wrong, S).verdict == Verdict.REFUTED
+
+
+def density_scope():
+    S = Scope()
+    sigma, a = S.scalars("sigma a", "positive")
+    z = S.scalar("z")
+    w = S.random("w", Normal(0, sigma**2))
+    f = sp.exp(-z**2 / (2 * sigma**2 * a**2)) / (sp.sqrt(2 * sp.pi) * sigma * a)   # of w a
+    return S, w * a, z, f
+
+
+def test_expectation_against_the_integral_of_its_density_by_quadrature():
+    S, y, z, f = density_scope()
+    outcome = decide(E(y**2), sp.Integral(z**2 * f, (z, -sp.oo, sp.oo)), S)
+    assert outcome.verdict == Verdict.VERIFIED and "quadrature" in outcome.method
+    half = sp.Integral(z**2 * f, (z, 0, sp.oo))
+    assert decide(E(sp.Max(0, y)**2), half, S).verdict == Verdict.VERIFIED
+    assert decide(E(y**2), half, S).verdict == Verdict.REFUTED            # the factor 2 lost
+    wrong_density = f * S.declarations["a"].symbol                          # 1/|a| dropped
+    assert decide(E(y**2), sp.Integral(z**2 * wrong_density, (z, -sp.oo, sp.oo)),
+                  S).verdict == Verdict.REFUTED
+
+
+def test_an_integral_of_an_unspecified_density_stays_unknown():
+    S, y, z, f = density_scope()
+    g = sp.Function("g")
+    outcome = decide(E(y**2), sp.Integral(z**2 * g(z), (z, -sp.oo, sp.oo)), S)
+    assert outcome.verdict == Verdict.UNKNOWN

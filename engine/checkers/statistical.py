@@ -10,6 +10,8 @@ Routes, cheapest and strongest first:
 3. Monte Carlo: otherwise `samples` draws per instance and a z-test of lhs - rhs (delta
    method), two-sided, with a per-step false-alarm probability of `alpha` (normal
    approximation) split over instances, outputs and distributions.
+A definite integral of a deterministic integrand (E[z^2] = int z^2 f_z(z) dz, with the density
+written out) is evaluated on each instance by quadrature, so it can be set against E[.].
 """
 from __future__ import annotations
 
@@ -218,7 +220,8 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                 found, marks, written = terms, holders, outer
             expectations = {marks[t]: _exact(t.args[0], values, scope, random_names, rng,
                                              member) for t in found}
-            return tuple(evaluate(side, {**values, **expectations}) for side in written)
+            return tuple(evaluate(_integrals_valued(side, values, random_names),
+                                  {**values, **expectations}) for side in written)
 
         try:
             sides(values)
@@ -256,7 +259,7 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
     if exact == 0:
         return Outcome(Verdict.UNKNOWN, "exact moments", "no sampled instance was in the domain")
     return Outcome(Verdict.VERIFIED, f"exact moments: {exact} instances, "
-                   f"rtol {numeric_settings.rtol:g}",
+                   f"rtol {numeric_settings.rtol:g}" + _QUADRATURE_NOTE * _has_integral(outer),
                    f"E[.] computed exactly from the distributions' means and variances "
                    f"(integrands of degree <= 2 in each random variable) on {exact} random "
                    "instances of the other symbols")
@@ -377,10 +380,14 @@ def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, 
         samples = np.stack(columns, axis=1)
         means = samples.mean(axis=0)
         covariance = np.atleast_2d(np.cov(samples, rowvar=False))
+        try:
+            valued = [_integrals_valued(side, values, random_names) for side in outer]
+        except NotEvaluable as exc:
+            return _failure(exc)
 
         def difference(m):
             point = {**values, **{holders[t]: m[k] for k, t in enumerate(terms)}}
-            left, right = (evaluate(side, point) for side in outer)
+            left, right = (evaluate(side, point) for side in valued)
             return float(left - right), float(left), float(right)
 
         try:
@@ -413,7 +420,55 @@ def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, 
                             "exact": False})
         worst = max(worst, z)
     return Outcome(Verdict.VERIFIED,
-                   f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}",
+                   f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}"
+                   + _QUADRATURE_NOTE * _has_integral(outer),
                    f"largest |z| {worst:.2f} over {settings.instances} instances (threshold "
                    f"{z_needed:.2f}: false-alarm probability <= {settings.alpha:g} under the "
                    "normal approximation)")
+
+
+# -- definite integrals of densities ----------------------------------------------------------
+
+_QUADRATURE_NOTE = "; integrals by quadrature"
+QUADRATURE_RTOL = 1e-10
+
+
+def _has_integral(sides) -> bool:
+    return any(isinstance(side, sp.Basic) and side.has(sp.Integral) for side in sides)
+
+
+def _integrals_valued(expr, values, random_names):
+    """expr with every one-variable definite integral replaced by its value at the instance
+    `values` (mpmath's tanh-sinh quadrature, split at 0 where ReLU-type integrands have their
+    kink). Raises NotEvaluable when an integrand mentions a random variable or an undefined
+    function, or when the quadrature's error estimate exceeds QUADRATURE_RTOL (relative)."""
+    if not isinstance(expr, sp.Basic) or not expr.has(sp.Integral):
+        return expr
+    import mpmath
+
+    def value(integral):
+        if len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+            raise NotEvaluable(f"an integral that is not one-variable and definite ({integral})")
+        var, low, high = integral.limits[0]
+        if _mentions(integral, random_names):
+            raise NotEvaluable(f"an integral of a random quantity ({integral})")
+        numbers = {symbol: sp.Float(float(values[symbol]), 30)
+                   for symbol in integral.free_symbols if symbol in values and symbol != var}
+        integrand, low, high = (e.xreplace(numbers) for e in (integral.function, low, high))
+        if integrand.free_symbols - {var} or low.free_symbols or high.free_symbols or \
+                integrand.atoms(sp.core.function.AppliedUndef):
+            raise NotEvaluable(f"no numeric meaning for the integral {integral}")
+        ends = [mpmath.mpf(float(bound)) if bound.is_finite else
+                (mpmath.inf if bound == sp.oo else -mpmath.inf) for bound in (low, high)]
+        points = [ends[0], mpmath.mpf(0), ends[1]] if ends[0] < 0 < ends[1] else ends
+        try:
+            function = sp.lambdify(var, integrand, modules="mpmath")
+            result, error = mpmath.quad(function, points, error=True)
+        except (TypeError, ValueError, ZeroDivisionError, NameError) as exc:
+            raise NotEvaluable(f"quadrature failed for {integral}: {exc}") from exc
+        if not mpmath.isfinite(result) or error > QUADRATURE_RTOL * max(1.0, abs(result)):
+            raise NotEvaluable(f"quadrature of {integral} did not converge (error estimate "
+                               f"{float(error):.2g})")
+        return sp.Float(float(result))
+
+    return expr.replace(lambda e: isinstance(e, sp.Integral), value)
