@@ -1,0 +1,166 @@
+"""Sharif THW2, Question 4 b: Adam's first moment m_t unrolled, its bias towards zero, and what
+the bias correction 1 / (1 - beta_1^t) does as t grows.
+
+Source: 002_f457ea5a82bac99a.txt, Question 4, part b. The solution unrolls
+m_t = beta_1 m_{t-1} + (1 - beta_1) g_t from m_0 = 0 and writes the general term as
+beta_1^t m_0 + sum_{i=0}^{t-1} beta_1^i (1 - beta_1) g_{t-i-1}: the index is one too low (its
+own i = 0 term is (1 - beta_1) g_t, not g_{t-1}). The unrolling is checked at t = 5 with
+m_1..m_5 defined by the recursion (g_0 is declared so that the solution's formula can be
+evaluated); the closed form for every t by induction; and, under stationary gradients (g_i
+i.i.d. with mean mu), E[m_t] = (1 - beta_1^t) E[g], the bias that the correction removes.
+Its last claim, that the denominator 1 - beta_1^t approaches zero as t grows, is refuted (as
+"the denominator decreases with t"): it grows towards 1, so the correction matters in the first
+steps and fades later. "beta_1^t m_0 tends to zero" is not encoded: with m_0 = 0 the term is 0,
+and the approximation checker does not decide limits of beta_1^t as t -> oo within the budget.
+"""
+import sympy as sp
+
+from engine import Derivation, Scope, Source, REFUTED, eq, fact
+from engine.distributions import Normal
+from engine.ops import E
+
+i = sp.Symbol("i", integer=True, nonnegative=True)
+
+
+def sum_written(beta, t, g_of):
+    """sum_{i=0}^{t-1} beta^i (1 - beta) g_of(i)."""
+    return sp.Sum(beta**i * (1 - beta) * g_of(i), (i, 0, t - 1))
+
+
+# -- the unrolling, at t = 5 ----------------------------------------------------------------
+S = Scope()
+beta_1 = S.scalar("beta_1", "real", interval=(0, 1))
+m_0 = S.scalar("m_0")
+T = 5
+g = S.sequence("g", T + 1, first=0)                   # g_0 (only for the solution's formula)..g_5
+m = {0: m_0}
+for step_t in range(1, T + 1):
+    m[step_t] = S.define(f"m_{step_t}", beta_1 * m[step_t - 1] + (1 - beta_1) * g[step_t])
+
+
+def solution_sum(t):
+    return sum_written(beta_1, t, lambda k: g[t - k - 1])
+
+
+def right_sum(t):
+    return sum_written(beta_1, t, lambda k: g[t - k])
+
+
+unrolled = Derivation(
+    id="sharif-thw2/q4b-unrolled",
+    title="Adam: m_t unrolled from m_0 (t = 5)",
+    source=Source("002_f457ea5a82bac99a.txt", "Question 4 b"),
+    scope=S,
+    notes="t = 5: m_1..m_5 defined by m_t = beta_1 m_(t-1) + (1 - beta_1) g_t from m_0; g_0 is "
+          "declared only so that the solution's index t - i - 1 can be evaluated at i = t - 1.",
+    chain=[
+        m[5],
+        eq(beta_1 * m[4] + (1 - beta_1) * g[5],
+           "m_t = beta_1 m_(t-1) + (1 - beta_1) g_t: starting with m_0 = 0, we can express m_t "
+           "recursively"),
+        eq(beta_1 * (beta_1 * m[3] + (1 - beta_1) * g[4]) + (1 - beta_1) * g[5],
+           "= beta_1 (beta_1 m_(t-2) + (1 - beta_1) g_(t-1)) + (1 - beta_1) g_t"),
+        eq(beta_1**2 * m[3] + beta_1 * (1 - beta_1) * g[4] + (1 - beta_1) * g[5],
+           "= beta_1^2 m_(t-2) + beta_1 (1 - beta_1) g_(t-1) + (1 - beta_1) g_t"),
+        eq(beta_1**3 * m[2] + beta_1**2 * (1 - beta_1) * g[3] + beta_1 * (1 - beta_1) * g[4]
+           + (1 - beta_1) * g[5],
+           "= beta_1^3 m_(t-3) + beta_1^2 (1 - beta_1) g_(t-2) + beta_1 (1 - beta_1) g_(t-1) "
+           "+ (1 - beta_1) g_t"),
+        eq(beta_1**T * m_0 + solution_sum(T),
+           "... = beta_1^t m_0 + sum_(i=0)^(t-1) beta_1^i (1 - beta_1) g_(t-i-1)",
+           expect=REFUTED,
+           note="Off by one: the i = 0 term of the line above is (1 - beta_1) g_t, but the "
+                "formula gives (1 - beta_1) g_(t-1); it uses g_0, ..., g_(t-1) where the "
+                "recursion uses g_1, ..., g_t. The index should be t - i.",
+           correction=[eq(beta_1**T * m_0 + right_sum(T),
+                          "= beta_1^t m_0 + sum_(i=0)^(t-1) beta_1^i (1 - beta_1) g_(t-i)")]),
+        fact(m[5] / (1 - beta_1**T), "=", (beta_1**T * m_0 + solution_sum(T)) / (1 - beta_1**T),
+             "m_hat_t = m_t / (1 - beta_1^t) = (beta_1^t m_0 + sum_i beta_1^i (1 - beta_1) "
+             "g_(t-i-1)) / (1 - beta_1^t)",
+             expect=REFUTED,
+             note="The same off-by-one index as the unrolled formula.",
+             correction=[eq((beta_1**T * m_0 + right_sum(T)) / (1 - beta_1**T),
+                            "with the index t - i")]),
+    ],
+)
+
+# -- the closed form for every t, by induction ----------------------------------------------
+R = Scope()
+b = R.scalar("beta_1", "real", interval=(0, 1))
+mu_0 = R.scalar("m_0")
+t = R.dim("t", 1, 8)
+gs = R.sequence("g", t + 2, first=0)
+
+
+def source_form(n):
+    return b**n * mu_0 + sum_written(b, n, lambda k: gs[n - k - 1])
+
+
+def right_form(n):
+    return b**n * mu_0 + sum_written(b, n, lambda k: gs[n - k])
+
+
+induction = Derivation(
+    id="sharif-thw2/q4b-closed-form",
+    title="Adam: the unrolled m_t for every t, by induction on the recursion",
+    source=Source("002_f457ea5a82bac99a.txt", "Question 4 b ('... = beta_1^t m_0 + sum ...')"),
+    scope=R,
+    notes="The recursion m_t = beta_1 m_(t-1) + (1 - beta_1) g_t applied to the solution's "
+          "formula at t gives its formula at t + 1 only if the index is t - i.",
+    chain=[
+        fact(source_form(0), "=", mu_0, "base case t = 0: the formula is m_0"),
+        fact(b * source_form(t) + (1 - b) * gs[t + 1], "=", source_form(t + 1),
+             "induction step with the solution's index t - i - 1",
+             expect=REFUTED,
+             note="beta_1 (formula at t) + (1 - beta_1) g_(t+1) has the new term "
+                  "(1 - beta_1) g_(t+1), while the formula at t + 1 has (1 - beta_1) g_t there "
+                  "(and every other g shifted the same way).",
+             correction=[
+                 fact(b * right_form(t) + (1 - b) * gs[t + 1], "=", right_form(t + 1),
+                      "induction step with the index t - i: the closed form satisfies the "
+                      "recursion"),
+             ]),
+    ],
+)
+
+# -- the bias: E[m_t] = (1 - beta_1^t) E[g] under stationary gradients ----------------------
+P = Scope()
+bp = P.scalar("beta_1", "real", interval=(0, 1))
+mu = P.scalar("mu")
+s = P.scalar("s", "positive")
+tp = P.dim("t", 1, 6)
+gr = P.random_vector("g", tp, Normal(mu, s))          # g_1..g_t i.i.d., E[g] = mu
+m_t = sum_written(bp, tp, lambda k: gr[tp - k - 1, 0])   # m_0 = 0; g_(t-i) is entry t - i
+
+bias = Derivation(
+    id="sharif-thw2/q4b-bias",
+    title="Adam: E[m_t] = (1 - beta_1^t) E[g] under stationary gradients, and the correction",
+    source=Source("002_f457ea5a82bac99a.txt", "Question 4 b ('m_t tends to zero with bias', "
+                  "'as t becomes larger')"),
+    scope=P,
+    notes="g_1, ..., g_t i.i.d. N(mu, s) (stationary gradients), m_0 = 0 as the solution "
+          "starts; m_t written with the corrected index t - i.",
+    chain=[
+        fact(E(m_t), "=", sp.Sum(bp**i * (1 - bp) * E(gr[tp - i - 1, 0]), (i, 0, tp - 1)),
+             "'m_t tends to zero with bias': with m_0 = 0, E[m_t] = sum_i beta_1^i (1 - beta_1) "
+             "E[g_(t-i)]"),
+        eq((1 - bp**tp) * mu, "= (1 - beta_1^t) E[g] (geometric sum; stationary gradients)"),
+        fact(E(m_t / (1 - bp**tp)), "=", mu,
+             "the bias-corrected m_hat_t = m_t / (1 - beta_1^t) has E[m_hat_t] = E[g]"),
+        fact(sp.Abs((1 - bp**tp) * mu), "<=", sp.Abs(mu),
+             "'tends to zero with bias': |E[m_t]| = (1 - beta_1^t) |E[g]| <= |E[g]|"),
+        fact(1 - bp**(tp + 1), "<=", 1 - bp**tp,
+             "'As t becomes larger, beta_1^t dominates the denominator, making it approach zero'",
+             expect=REFUTED,
+             note="The denominator 1 - beta_1^t grows with t (beta_1^t shrinks), from 1 - beta_1 "
+                  "at t = 1 towards 1; it never approaches zero. The correction 1/(1 - beta_1^t) "
+                  "is largest at t = 1 and tends to 1: it matters early and fades, which is why "
+                  "it 'prevents m_hat_t from becoming too small' in the first steps.",
+             correction=[
+                 fact(1 - bp**(tp + 1), ">=", 1 - bp**tp,
+                      "the denominator 1 - beta_1^t increases with t"),
+                 fact(1 - bp**tp, ">=", 1 - bp,
+                      "1 - beta_1^t >= 1 - beta_1 > 0 for every t >= 1 (and it tends to 1)"),
+             ]),
+    ],
+)
