@@ -109,7 +109,7 @@ def mutants_of(expr, dims=()) -> list[Mutant]:
     expr = sp.sympify(expr)
     found: dict = {}
     for node in _nodes(expr):
-        for kind, replacement in _mutations(node, expr, dims):
+        for kind, replacement in _safe(_mutations(node, expr, dims)):
             try:
                 mutant = replacement if node is expr else expr.xreplace({node: replacement})
                 text = str(mutant)
@@ -118,6 +118,18 @@ def mutants_of(expr, dims=()) -> list[Mutant]:
             if mutant != expr and text != str(expr) and text not in found:
                 found[text] = Mutant(kind, mutant)
     return list(found.values())
+
+
+def _safe(mutations):
+    """The mutations a generator yields, skipping one SymPy refuses to build (a swap of
+    factors whose shapes do not align raises inside the generator)."""
+    while True:
+        try:
+            yield next(mutations)
+        except StopIteration:
+            return
+        except (TypeError, ValueError, AttributeError, NotImplementedError):
+            continue
 
 
 def _nodes(expr):
@@ -169,7 +181,11 @@ def _mutations(node, whole, dims):
         for p, q in zip(places, places[1:]):
             args = list(node.args)
             args[p], args[q] = args[q], args[p]
-            yield "swap two matrix factors", node.func(*args)
+            try:
+                swapped = node.func(*args)
+            except ValueError:          # the swapped shapes do not align: no such mutant
+                continue
+            yield "swap two matrix factors", swapped
     elif isinstance(node, (sp.Sum, sp.Product)):
         for k, limit in enumerate(node.limits):
             for position, name in ((1, "lower"), (2, "upper")):
