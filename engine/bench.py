@@ -6,7 +6,9 @@ In one run, measures the wall time of
   * the engine, warm:  python -m engine check all   (verdicts from the cache of a previous run)
   * a naive baseline:  every step decided by sympy.simplify(lhs - rhs) == 0 alone
                        (same corpus, same per-step time budget, in a worker process),
-and prints the ratios and how many steps each decides. Medians of --runs runs.
+and prints the ratios and how many steps each decides, and the time per step of the steps with
+E[.], Var, Cov by the way they were decided (Monte Carlo, exact moments, pointwise). Medians of
+--runs runs.
 """
 from __future__ import annotations
 
@@ -76,6 +78,24 @@ def naive(timeout: float) -> dict:
     return counts
 
 
+RANDOM_METHODS = ("Monte Carlo", "exact moments", "pointwise")
+
+
+def random_variable_steps(report: dict) -> list[str]:
+    """One line per way of deciding a step with E[.]/Var/Cov (Monte Carlo, exact moments,
+    pointwise): how many steps of `report` (check --format json) it decided, and the median
+    and largest time per step."""
+    seconds = {method: [] for method in RANDOM_METHODS}
+    for derivation in report["derivations"]:
+        for step in derivation["steps"]:
+            for method in RANDOM_METHODS:
+                if step["method"].startswith(method) and not step.get("cached"):
+                    seconds[method].append(step["seconds"])
+    return [f"  {method:<14} {len(found):4d} steps   median {1000 * statistics.median(found):6.1f} ms"
+            f"   max {1000 * max(found):7.1f} ms"
+            for method, found in seconds.items() if found]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -117,6 +137,9 @@ def main(argv=None) -> int:
           f"entries ({counts['proved']} proved, {counts['refuted']} refuted, "
           f"{counts['timeout']} timed out, {counts['failed']} failed)")
     print(f"engine is {naive_time / engine:.1f}x faster than the naive baseline")
+    print("steps with E[.], Var, Cov (check all --no-cache --jobs 1, time per step in its "
+          "worker):")
+    print("\n".join(random_variable_steps(json.loads(out))))
     return 0
 
 
