@@ -51,8 +51,10 @@ def math(*parts: str, display: bool = False) -> str:
 
 def fenced(*parts: str, left: str = "(", right: str = ")") -> str:
     """`parts` between fences, in an <mrow> of their own so the fences take no operator
-    spacing (an <mo> in the middle of a row is an infix operator)."""
-    return f"<mrow><mo>{left}</mo>{''.join(parts)}<mo>{right}</mo></mrow>"
+    spacing (an <mo> in the middle of a row is an infix operator) and keep their natural
+    size (stretched over a subscript they leave gaps, as in _fixed_fences)."""
+    return (f'<mrow><mo stretchy="false">{left}</mo>{"".join(parts)}'
+            f'<mo stretchy="false">{right}</mo></mrow>')
 
 
 def relation(text: str) -> str:
