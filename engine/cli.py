@@ -315,10 +315,10 @@ def _coverage(args) -> int:
             print(f"| {r['source']} | {r['question']} | {r['title']} | {r['state']} | {r['detail']} |")
     else:
         for r in rows:
-            print(f"{r['document'][:3]}  {r['question']:<22} {r['state']:<14} {r['title']}")
-            print(f"     {'':<22} {'':<14} -> {r['detail']}")
+            print(f"{r['document'][:3]}  {r['question']:<22} {r['state']:<17} {r['title']}")
+            print(f"     {'':<22} {'':<17} -> {r['detail']}")
     counts = {state: sum(1 for r in rows if r["state"] == state)
-              for state in ("encoded", "planned", "not checkable")}
+              for state in table.STATES if any(r["state"] == state for r in rows)}
     if args.format != "json":
         print(f"\n{len(rows)} questions: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     for problem in issues:

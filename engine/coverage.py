@@ -64,6 +64,19 @@ def problems(coverage: Coverage, derivation_ids) -> list[str]:
     return found
 
 
+# why a question is not encoded, as `reason = "<state>: <one sentence>"` in coverage.toml
+STATES = ("encoded", "prose only", "programming task", "not checkable", "planned")
+
+
+def reason_state(reason: str) -> tuple[str, str]:
+    """(state, sentence) of a reason: its prefix names the state ("prose only: the answer is
+    a discussion"); a reason without a known prefix is "not checkable" ("planned..." planned)."""
+    for state in STATES[1:]:
+        if reason.startswith(state + ": "):
+            return state, reason[len(state) + 2:]
+    return ("planned" if reason.startswith("planned") else "not checkable"), reason
+
+
 def rows(coverage: Coverage, statuses: dict | None = None) -> list[dict]:
     """One row per question: document, id, title, state, detail."""
     result = []
@@ -73,9 +86,7 @@ def rows(coverage: Coverage, statuses: dict | None = None) -> list[dict]:
                      for d in q.derivations]
             state, detail = "encoded", ", ".join(shown)
         else:
-            state = "planned" if q.reason.startswith("planned") else "not checkable"
-            detail = q.reason.split(": ", 1)[1] if q.reason.startswith(
-                ("planned: ", "not checkable: ")) else q.reason
+            state, detail = reason_state(q.reason)
         result.append({"document": q.document,
                        "source": coverage.documents.get(q.document, q.document),
                        "question": q.id, "title": q.title, "state": state, "detail": detail})

@@ -36,3 +36,17 @@ def test_a_missing_derivation_is_reported(tmp_path):
         'derivations = ["a/q1"]\n')
     result = run("coverage", "--no-status", "--path", str(tmp_path))
     assert result.returncode == 2 and "'a/q1', which is no derivation" in result.stderr
+
+
+def test_a_reason_names_its_state_by_its_prefix():
+    assert coverage.reason_state("prose only: a discussion") == ("prose only", "a discussion")
+    assert coverage.reason_state("programming task: code") == ("programming task", "code")
+    assert coverage.reason_state("not checkable: plots lost") == ("not checkable", "plots lost")
+    assert coverage.reason_state("planned (issue #5)") == ("planned", "planned (issue #5)")
+    assert coverage.reason_state("some reason") == ("not checkable", "some reason")
+
+
+def test_no_question_of_the_bundled_table_is_left_planned():
+    table = coverage.load(BUNDLED)
+    states = {row["question"]: row["state"] for row in coverage.rows(table)}
+    assert "planned" not in states.values(), states

@@ -581,7 +581,10 @@ EXEMPT = [(derivation.id, index, reason) for derivation, sides in CORPUS
 def test_the_corpus_is_not_empty_and_almost_all_of_it_is_read_back():
     sides = sum(len(s) for _, s in CORPUS)
     assert len(CORPUS) >= 40 and sides >= 300
-    assert len(EXEMPT) <= sides // 20, EXEMPT
+    # an experiment's value (@computation) has no LaTeX a reader could apply, by design: only
+    # the other exemptions are gaps of the reader, and those stay within 5% of the sides
+    gaps = [e for e in EXEMPT if "@computation" not in e[2]]
+    assert len(gaps) <= sides // 20, gaps
 
 
 def _round_trip_failures(derivation, sides) -> list:
