@@ -161,6 +161,7 @@ def test_index_lists_every_document_with_its_coverage_table_and_verdict_counts(s
     assert "A document nothing encodes yet" in text and "planned (issue #99)" in text
     assert "Ridge <b>risk</b>" in text
     assert "2 derivations, " in text and "✗ refuted 2" in text
+    assert "≈ 1 approximation among them, not equalities." in text
     links = {a["href"] for a in index.all("a")}
     assert {"demo.ridge.html", "demo.approx.html"} <= links
 

@@ -76,7 +76,7 @@ def render(run: RunResult, derivations=(), *, templates: Path | str = TEMPLATES,
             "anchor": "document-" + stems[document],
             "derivations": [_derivation(r, by_id.get(r.id), run.seed, pages[r.id])
                             for r in results],
-            "summary": latex_report._summary(results),
+            "summary": _summary(results),
             "coverage": _coverage(coverage, document, pages),
         })
     shown = set(groups)
@@ -85,11 +85,11 @@ def render(run: RunResult, derivations=(), *, templates: Path | str = TEMPLATES,
             documents.append({
                 "file": document, "name": names.get(document, document),
                 "anchor": "document-" + _slug(Path(document).stem), "derivations": [],
-                "summary": latex_report._summary([]),
+                "summary": _summary([]),
                 "coverage": _coverage(coverage, document, pages)})
     result = [Page("index.html", "Machine-checked derivations", _render_template(
         env, INDEX_TEMPLATE, documents=documents, run=settings,
-        summary=latex_report._summary(run.derivations), load_errors=list(run.load_errors)))]
+        summary=_summary(run.derivations), load_errors=list(run.load_errors)))]
     for document in documents:
         for derivation in document["derivations"]:
             html = _render_template(env, DERIVATION_TEMPLATE, derivation=derivation,
@@ -122,6 +122,13 @@ def _render_template(env, name: str, **context) -> str:
     except jinja2.TemplateError as exc:
         raise EngineError(f"{latex_report._template_line(exc) or 'template ' + name}: "
                           f"{exc}") from None
+
+
+def _summary(results) -> dict:
+    """The verdict counts of `results` (as the writeups count them) and how many of the
+    entries are approximations (≈), which are counted apart from equalities everywhere."""
+    return {**latex_report._summary(results),
+            "approximations": sum(1 for r in results for s in r.steps if s.relation == "≈")}
 
 
 def _slug(text: str) -> str:
