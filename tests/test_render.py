@@ -52,7 +52,7 @@ def run_engine(*args, cwd=ROOT, timeout=300):
 def pdf_text(path: Path) -> str:
     """The PDF's text with whitespace and hyphens removed and ligatures undone, so a phrase
     can be found whatever the line breaks."""
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     return squash(unicodedata.normalize("NFKC", text))
 
