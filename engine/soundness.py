@@ -113,7 +113,7 @@ def mutants_of(expr, dims=()) -> list[Mutant]:
             try:
                 mutant = replacement if node is expr else expr.xreplace({node: replacement})
                 text = str(mutant)
-            except (TypeError, ValueError, AttributeError, NotImplementedError):
+            except (TypeError, ValueError, AttributeError, NotImplementedError, IndexError):
                 continue       # SymPy rejects it outright (e.g. a shape check): not a mutant
             if mutant != expr and text != str(expr) and text not in found:
                 found[text] = Mutant(kind, mutant)
@@ -128,7 +128,7 @@ def _safe(mutations):
             yield next(mutations)
         except StopIteration:
             return
-        except (TypeError, ValueError, AttributeError, NotImplementedError):
+        except (TypeError, ValueError, AttributeError, NotImplementedError, IndexError):
             continue
 
 
