@@ -1193,6 +1193,11 @@ class _Parser:
             return self.blackboard(token, s)
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             numerator = self.argument(token, s, 0)
+            if len(numerator) == 1 and numerator[0].is_macro("partial"):
+                # operator form, as SymPy prints Derivative: \frac{\partial}{\partial x} f,
+                # f being the rest of the product
+                denominator = self.argument(token, s, 1)
+                return self.derivative(token, numerator, denominator, body=self.term(s))
             if numerator and numerator[0].is_macro("partial"):
                 return self.derivative(token, numerator, self.argument(token, s, 1))
             top = self.sub_expression(numerator, token)
@@ -1532,15 +1537,17 @@ class _Parser:
             self.bound.pop()
         return sp.Lambda(symbol, body)
 
-    def derivative(self, token, numerator, denominator):
-        r"""\frac{\partial f}{\partial x}: engine.ops.jacobian(f, x), x a declared symbol."""
+    def derivative(self, token, numerator, denominator, body=None):
+        r"""\frac{\partial f}{\partial x} (or \frac{\partial}{\partial x} f, `body` given):
+        engine.ops.jacobian(f, x), x a declared symbol."""
         from .ops import jacobian
-        if len(numerator) < 2 or (numerator[1].is_sym("^")):
+        if body is None and (len(numerator) < 2 or numerator[1].is_sym("^")):
             self.fail(token, "write a first derivative as \\frac{\\partial f}{\\partial x}")
         if len(denominator) < 2 or not denominator[0].is_macro("partial") or \
                 any(t.is_sym("^") for t in denominator):
             self.fail(token, "a derivative needs \\partial x (one variable) below")
-        body = self.resolve(self.sub_expression(numerator[1:], token))
+        if body is None:
+            body = self.resolve(self.sub_expression(numerator[1:], token))
         wrt = self.resolve(self.sub_expression(denominator[1:], token))
         if isinstance(body, _Norm):
             body = self.norm(body, None)
