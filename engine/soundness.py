@@ -221,22 +221,13 @@ def classify(original, mutant, scope, rng: np.random.Generator,
         return INVALID
     largest = {name: decl.high for name, decl in declarations if isinstance(decl, Dim)}
     agreed = differed = undefined = 0
-    for attempt in range(5 * instances):
-        try:       # every other instance at the largest sizes: small ones hide differences
-            values = sample_instance(scope, declarations, rng,
-                                     dims=largest if attempt % 2 else None)
-            left = evaluate(original, values)
-        except DomainError:
-            continue
-        except (NotEvaluable, ShapeError, DeclarationError):
-            return UNDECIDED
-        try:
-            right = evaluate(mutant, values)
-        except DomainError:
-            undefined += 1
-            continue
-        except (NotEvaluable, ShapeError, DeclarationError):
-            return INVALID
+    for kind, left, right in _pairs(original, mutant, scope, declarations, rng, 5 * instances,
+                                    largest):
+        if kind != "pair":
+            if kind == UNDEFINED:
+                undefined += 1
+                continue
+            return kind
         gap = _gap(left, right)
         if gap is None:
             return INVALID
@@ -249,6 +240,32 @@ def classify(original, mutant, scope, rng: np.random.Generator,
     if agreed == instances:
         return EQUIVALENT
     return UNDEFINED if undefined and not agreed else UNDECIDED
+
+
+def _pairs(first, second, scope, declarations, rng, attempts: int, largest=None):
+    """("pair", first, second) evaluated at random instances (every other one at the `largest`
+    sizes when given: small ones hide differences); (UNDEFINED, None, None) where only `second`
+    is outside its domain; a last (UNDECIDED or INVALID, None, None) when `first` or `second`
+    cannot be evaluated at all."""
+    for attempt in range(attempts):
+        try:
+            values = sample_instance(scope, declarations, rng,
+                                     dims=largest if largest and attempt % 2 else None)
+            left = evaluate(first, values)
+        except DomainError:
+            continue
+        except (NotEvaluable, ShapeError, DeclarationError):
+            yield UNDECIDED, None, None
+            return
+        try:
+            right = evaluate(second, values)
+        except DomainError:
+            yield UNDEFINED, None, None
+            continue
+        except (NotEvaluable, ShapeError, DeclarationError):
+            yield INVALID, None, None
+            return
+        yield "pair", left, right
 
 
 _HOLDS = {Relation.LE: lambda a, b, m: a <= b + m, Relation.LT: lambda a, b, m: a < b + m,
@@ -268,21 +285,12 @@ def classify_inequality(relation: Relation, lhs, mutant, scope, rng: np.random.G
     except DeclarationError:
         return INVALID
     held = undefined = 0
-    for _ in range(5 * instances):
-        try:
-            values = sample_instance(scope, declarations, rng)
-            left = evaluate(lhs, values)
-        except DomainError:
-            continue
-        except (NotEvaluable, ShapeError, DeclarationError):
-            return UNDECIDED
-        try:
-            right = evaluate(mutant, values)
-        except DomainError:
-            undefined += 1
-            continue
-        except (NotEvaluable, ShapeError, DeclarationError):
-            return INVALID
+    for kind, left, right in _pairs(lhs, mutant, scope, declarations, rng, 5 * instances):
+        if kind != "pair":
+            if kind == UNDEFINED:
+                undefined += 1
+                continue
+            return kind
         try:
             a, b = float(np.asarray(left, dtype=float).reshape(())), \
                 float(np.asarray(right, dtype=float).reshape(()))
