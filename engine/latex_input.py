@@ -1943,16 +1943,7 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
     if any(t.kind == "rowsep" for t in items):
         parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
                                                                   "an expression")
-    try:
-        value = parser.whole(items)
-    except RecursionError:
-        raise ExpressionError("the expression nests too deeply") from None
-    except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
-        raise ExpressionError(f"cannot read this expression ({type(exc).__name__}: "
-                              f"{str(exc)[:120]})") from None
-    if assumed is not None:
-        assumed.extend(parser.assumed)
-    return value
+    return _read(parser.whole, items, parser, assumed, "expression")
 
 
 def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base: int = 1,
@@ -1966,12 +1957,18 @@ def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base
     if any(t.kind == "rowsep" for t in items):
         parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
                                                                   "a statement")
+    return _read(parser.whole_statement, items, parser, assumed, "statement")
+
+
+def _read(whole, items, parser, assumed, what: str):
+    """`whole(items)`, with any slip inside the reader turned into a one-line ExpressionError;
+    the names the parser assumed are appended to `assumed`."""
     try:
-        value = parser.whole_statement(items)
+        value = whole(items)
     except RecursionError:
-        raise ExpressionError("the statement nests too deeply") from None
+        raise ExpressionError(f"the {what} nests too deeply") from None
     except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:
-        raise ExpressionError(f"cannot read this statement ({type(exc).__name__}: "
+        raise ExpressionError(f"cannot read this {what} ({type(exc).__name__}: "
                               f"{str(exc)[:120]})") from None
     if assumed is not None:
         assumed.extend(parser.assumed)
