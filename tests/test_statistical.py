@@ -152,6 +152,50 @@ def test_a_polynomial_whose_exact_grid_is_too_large_goes_to_monte_carlo():
         assert decide(E(sqnorm(A * B * C * x)), wrong, S).verdict == Verdict.REFUTED
 
 
+def test_the_grid_is_sized_before_any_exact_work_at_the_largest_dimensions():
+    """A step whose exact grid fits at small sizes but not at the largest goes to Monte Carlo
+    at once (the plan's point count is the one _quadratic_plan builds)."""
+    from engine.checkers import statistical
+    for k in (1, 2, 5):
+        points, *_ = statistical._quadratic_plan(
+            _one_random(k), {},
+            np.random.default_rng(0), 0)
+        assert len(points) == statistical._plan_size(k)
+    S = Scope()
+    n = S.dim("n", 1, 3)
+    A, B, C = (S.random(name, Normal(0, 1), n, n) for name in "ABC")
+    x = S.random_vector("x", n, Normal(0, 1))
+    terms = [E(sqnorm(A * B * C * x))]
+    assert statistical._grid_too_large(terms, S, _declarations(S, terms), 0)
+    small = [E(sqnorm(A * x))]
+    assert not statistical._grid_too_large(small, S, _declarations(S, small), 0)
+    outcome = decide(terms[0], n**4, S)
+    assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
+
+
+def _one_random(k):
+    S = Scope()
+    S.random_vector("v", k, Normal(0, 1))
+    return S.randoms()[0]
+
+
+def _declarations(S, exprs):
+    from engine.sampling import needed_declarations
+    return needed_declarations(S, exprs)
+
+
+def test_sums_holding_expectations_are_written_out_term_by_term_with_dependent_bounds():
+    from engine.checkers.statistical import _written_out
+    S = Scope()
+    n = S.dim("n")
+    u = S.random_vector("u", n, Normal(0, 1))
+    j, k = sp.symbols("j k", integer=True, positive=True)
+    triangle = sp.Sum(E(u[j - 1, 0] * u[k - 1, 0]), (j, 1, k), (k, 1, n))
+    written = _written_out(triangle, {n: 3})
+    assert not written.has(sp.Sum)
+    assert written == sum(E(u[a, 0] * u[b, 0]) for b in range(3) for a in range(b + 1))
+
+
 def density_scope():
     S = Scope()
     sigma, a = S.scalars("sigma a", "positive")

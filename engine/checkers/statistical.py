@@ -28,7 +28,7 @@ from ..ops import Covariance, Expectation, Variance, scalar_of
 from ..results import Outcome
 from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
                         sample_instance)
-from ..scope import Definition, Eigendecomposition, Random
+from ..scope import Definition, Dim, Eigendecomposition, Random
 from ..settings import StatisticalSettings
 from . import numeric
 
@@ -203,10 +203,32 @@ def _written_out(side, values):
             if isinstance(symbol, sp.Symbol) and symbol.is_integer and np.ndim(value) == 0
             and float(value) == int(value)}
     def written(e):     # only the bounds: matrix symbols keep their symbolic shapes
-        limits = [(v, low.xreplace(dims), high.xreplace(dims)) for v, low, high in e.limits]
-        return sp.Sum(e.function, *limits).doit()
+        terms = _terms(e.function, list(e.limits), dims)
+        return e if terms is None else _written_out(sp.Add(*terms), values)
     return side.replace(lambda e: isinstance(e, sp.Sum) and e.function.has(Expectation),
                         written)
+
+
+def _terms(function, limits, dims):
+    """The terms of a sum of `function` over `limits` (innermost first, as in sp.Sum) once
+    `dims` are substituted; None when a bound is still symbolic (it names an enclosing sum's
+    index, so the enclosing sum is written out first). Term by term, not Sum.doit(), whose
+    search for a closed form costs far more than adding a few terms."""
+    if not limits:
+        return [function]
+    *inner, (index, low, high) = limits
+    low, high = low.xreplace(dims), high.xreplace(dims)
+    if not (low.is_Integer and high.is_Integer):
+        return None
+    out = []
+    for value in range(int(low), int(high) + 1):
+        at = {index: sp.Integer(value)}
+        terms = _terms(function.xreplace(at),
+                       [(v, a.xreplace(at), b.xreplace(at)) for v, a, b in inner], dims)
+        if terms is None:
+            return None
+        out += terms
+    return out
 
 
 def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settings, settings,
@@ -215,6 +237,11 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
     terms = sorted({e for side in (lhs, rhs) for e in side.atoms(Expectation)}, key=sp.srepr)
     holders = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(terms)}
     outer = (lhs.xreplace(holders), rhs.xreplace(holders))
+    if not indexed and _grid_too_large(terms, scope, declarations, member):
+        # decided before any exact work, so a step that would fall back on its largest
+        # instance does not pay for the exact grids of the smaller ones first
+        return _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng,
+                            settings, member, families)
     exact = 0
     for trial in range(numeric_settings.trials):
         try:
@@ -331,6 +358,32 @@ def _exact(integrand, values, scope, random_names, rng, member):
         _, fit_count, _, weights = plans[axis]
         f = np.tensordot(np.moveaxis(f, axis, -1)[..., :fit_count], weights, axes=(-1, 0))
     return float(f)
+
+
+def _grid_too_large(terms, scope, declarations, member) -> bool:
+    """Whether the exact-moment grid of some E-term exceeds MAX_GRID_POINTS when every
+    dimension takes the largest value it is sampled at (a private generator: the step's random
+    stream is untouched)."""
+    largest = {name: decl.high for name, decl in declarations if isinstance(decl, Dim)}
+    try:
+        values = sample_instance(scope, declarations, np.random.default_rng(0), dims=largest,
+                                 member=member)
+    except (DomainError, DeclarationError, NotEvaluable, ShapeError):
+        return False
+    for term in terms:
+        points = 1
+        for decl in scope.randoms():
+            if _depends(term.args[0], decl, scope):
+                shape = [int(evaluate(v, values)) for v in getattr(decl.symbol, "shape", ())]
+                points *= _plan_size(int(np.prod(shape)) if shape else 1)
+        if points > MAX_GRID_POINTS:
+            return True
+    return False
+
+
+def _plan_size(k: int) -> int:
+    """Points of _quadratic_plan for k entries: 1 + 2k + k(k-1)/2 to fit, 2 to check."""
+    return 1 + 2 * k + k * (k - 1) // 2 + 2
 
 
 def _depends(integrand, decl, scope) -> bool:
