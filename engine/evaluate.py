@@ -473,6 +473,7 @@ _HANDLERS = {
     ops.Col: _slice,
     ops.Row: _slice,
     ops.Expectation: _expectation,
+    ops.ConditionalExpectation: _expectation,
     ops.AsScalar: lambda e, v, env: _scalar(_eval(e.args[0], v, env)),
     sp.Derivative: _derivative,
     ops.Gradient: _derivative,

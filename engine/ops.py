@@ -29,6 +29,35 @@ class Expectation(sp.Function):
         return "E[%s]" % printer._print(self.args[0])
 
 
+class ConditionalExpectation(sp.Function):
+    """E[x | y]: the expectation of x given y (one random quantity or a tuple of them), itself
+    a random quantity, a function of y. The probability checker decides steps with it by
+    holding y's random sources fixed; see engine/checkers/conditional.py for when that is
+    exactly E[x | y] and what it does otherwise."""
+
+    is_commutative = True
+
+    @property
+    def integrand(self):
+        return self.args[0]
+
+    @property
+    def given(self) -> tuple:
+        return tuple(self.args[1]) if isinstance(self.args[1], sp.Tuple) else (self.args[1],)
+
+    def _latex(self, printer, exp=None):
+        return _powered(self._latex_body(printer), exp)
+
+    def _latex_body(self, printer):
+        given = ", ".join(printer._print(y) for y in self.given)
+        return r"\mathbb{E}\left[%s \,\middle|\, %s\right]" % (printer._print(self.args[0]),
+                                                                 given)
+
+    def _sympystr(self, printer):
+        return "E[%s | %s]" % (printer._print(self.args[0]),
+                               ", ".join(printer._print(y) for y in self.given))
+
+
 class Variance(sp.Function):
     """Var(x) = E[x^2] - E[x]^2 of a scalar; the probability checker rewrites it that way."""
 
@@ -254,9 +283,14 @@ def grad(expr, wrt):
     return Gradient(expr, wrt)
 
 
-def E(expr):
-    """The expectation E[expr]."""
-    return Expectation(expr)
+def E(expr, given=None):
+    """The expectation E[expr], or the conditional expectation E[expr | given] when `given` is
+    a random quantity or a tuple of them (E(f, given=(x, y)) is E[f | x, y])."""
+    if given is None:
+        return Expectation(expr)
+    if isinstance(given, (tuple, list)):
+        given = sp.Tuple(*given) if len(given) != 1 else given[0]
+    return ConditionalExpectation(expr, given)
 
 
 def Var(x):

@@ -9,7 +9,8 @@ import numpy as np
 import sympy as sp
 
 from .errors import DeclarationError, NotEvaluable
-from .scope import Definition, Dim, Eigendecomposition, Matrix, Random, Scalar, Scope, Sequence
+from .scope import (Conditioned, Definition, Dim, Eigendecomposition, Matrix, Random, Scalar,
+                    Scope, Sequence)
 
 
 # -- structured matrices -------------------------------------------------------------------
@@ -243,7 +244,7 @@ def needed_declarations(scope: Scope, exprs) -> list:
             visit_expr(decl.length)
         elif isinstance(decl, Matrix):
             visit_expr(sp.Tuple(*decl.symbol.shape))
-        elif isinstance(decl, Random):
+        elif isinstance(decl, (Random, Conditioned)):
             visit_expr(sp.Tuple(*getattr(decl.symbol, "shape", ()), *decl.distribution.params))
             for member in decl.distribution.members():
                 visit_expr(sp.Tuple(*member.params))
@@ -295,7 +296,7 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
 
     values: dict = {DEFINITIONS_KEY: scope.definitions()}
     for name, decl in declarations:
-        if isinstance(decl, Random):
+        if isinstance(decl, (Random, Conditioned)):
             values[decl.symbol] = draw_random(decl, values, rng, None, member)
             continue
         if isinstance(decl, Dim):

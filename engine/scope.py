@@ -71,6 +71,14 @@ class Random:
 
 
 @dataclass(frozen=True)
+class Conditioned:
+    """A random declaration's value held fixed, as E[. | y] holds y's random sources: sampled
+    once per instance from `distribution`, and not averaged over by E[.]."""
+    symbol: sp.Basic
+    distribution: object
+
+
+@dataclass(frozen=True)
 class Eigendecomposition:
     """`matrix = U diag(eigenvalues) U^T`, with `Lambda = diag(eigenvalues)`."""
     matrix: sp.MatrixSymbol

@@ -32,7 +32,8 @@ from .check import CheckSettings, check_derivations, check_relation, plan, step_
 from .errors import DeclarationError, NotEvaluable
 from .evaluate import ShapeError, evaluate
 from .model import Relation, Verdict
-from .ops import Covariance, Expectation, Inner, Variance
+from .checkers.statistical import has_moments as _has_moments
+from .ops import Inner
 from .results import Outcome
 from .sampling import DomainError, needed_declarations, sample_instance
 from .scope import Dim
@@ -450,10 +451,6 @@ def _run_all(works, seconds: float, jobs: int) -> list:
             value = Outcome(Verdict.ERROR, "none", f"checking failed: {value}")
         values.append(value)
     return values
-
-
-def _has_moments(expr) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(Expectation, Variance, Covariance)
 
 
 def _seed(*parts) -> int:

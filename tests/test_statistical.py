@@ -222,3 +222,63 @@ def test_an_integral_of_an_unspecified_density_stays_unknown():
     g = sp.Function("g")
     outcome = decide(E(y**2), sp.Integral(z**2 * g(z), (z, -sp.oo, sp.oo)), S)
     assert outcome.verdict == Verdict.UNKNOWN
+
+
+# -- conditional expectations E[. | y] --------------------------------------------------------
+
+def layer_scope():
+    """y = A x + b, and a second layer's weights a and bias c, all independent."""
+    from sympy.matrices.expressions.matexpr import MatrixElement
+    S = Scope()
+    n, m = S.dims("n m", 1, 2)
+    x = S.random_vector("x", n, Normal(0, 1))
+    A = S.random("A", Uniform(-1, 1), m, n)
+    b = S.random_vector("b", m, Uniform(-1, 1))
+    a = S.random("a", Uniform(-1, 1), 1, m)
+    c = S.random("c", Normal(0, 1))
+    y = A * x + b
+    j = sp.Symbol("j", integer=True, positive=True)
+    out = sp.Sum(a[0, j - 1] * MatrixElement(y, j - 1, 0), (j, 1, m)) + c
+    return S, x, y, a, c, j, m, out, MatrixElement
+
+
+def test_tower_property_holds_for_any_conditioning():
+    S, x, y, a, c, j, m, out, _ = layer_scope()
+    for given in (x, y, (x, y)):
+        outcome = decide(E(out**2), E(E(out**2, given=given)), S)
+        assert outcome.verdict.holds, (given, outcome)
+
+
+def test_conditioning_on_what_is_independent_gives_the_plain_expectation():
+    S, x, y, a, c, j, m, out, entry = layer_scope()
+    assert decide(E(a[0, 0], given=y), 0, S).verdict.holds
+    assert decide(E(c**2, given=y), 1, S).verdict.holds
+    # E[out^2 | y] = ||y||^2 / 3 + 1: a random quantity, checked on fixed draws of y's sources
+    truth = sp.Sum(entry(y, j - 1, 0)**2, (j, 1, m)) / 3 + 1
+    assert decide(E(out**2, given=y), truth, S).verdict.holds
+
+
+def test_a_wrong_conditional_expectation_is_refuted_with_the_values_conditioned_on():
+    S, x, y, a, c, j, m, out, entry = layer_scope()
+    dropped = sp.Sum(entry(y, j - 1, 0)**2, (j, 1, m)) / 3      # the bias's + 1 lost
+    outcome = decide(E(out**2, given=y), dropped, S)
+    assert outcome.verdict == Verdict.REFUTED
+    assert {"x|given", "A|given", "b|given"} <= set(outcome.counterexample["values"])
+
+
+def test_each_power_of_a_conditional_expectation_gets_its_own_copy():
+    """E[E[c | y]^2] = E[c]^2 = 0, not E[c^2] = 1: one shared copy would give 1."""
+    S, x, y, a, c, j, m, out, _ = layer_scope()
+    assert decide(E(E(c, given=y)**2), 0, S).verdict.holds
+    assert decide(E(E(c, given=y)**2), 1, S).verdict == Verdict.REFUTED
+    assert decide(E(E(out, given=y) * c), 0, S).verdict.holds
+
+
+def test_an_integrand_using_more_than_the_conditioning_stays_unknown():
+    S, x, y, a, c, j, m, out, _ = layer_scope()
+    outcome = decide(E(x[0, 0] * out, given=y), 0, S)
+    assert outcome.verdict == Verdict.UNKNOWN and "other than through" in outcome.detail
+    outcome = decide(E(sp.exp(E(c, given=y))), 1, S)
+    assert outcome.verdict == Verdict.UNKNOWN and "polynomial" in outcome.detail
+    outcome = decide(E(a[0, 0], given=y) + c, c, S)        # c is random and not conditioned on
+    assert outcome.verdict == Verdict.UNKNOWN and "not determined" in outcome.detail

@@ -24,13 +24,13 @@ import sympy as sp
 from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import ShapeError, evaluate
 from ..model import Verdict
-from ..ops import Covariance, Expectation, Variance, scalar_of
+from ..ops import ConditionalExpectation, Covariance, Expectation, Variance, scalar_of
 from ..results import Outcome
 from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
                         sample_instance)
 from ..scope import Definition, Dim, Eigendecomposition, Random
 from ..settings import StatisticalSettings
-from . import numeric
+from . import conditional, numeric
 
 
 Settings = StatisticalSettings
@@ -49,18 +49,24 @@ MAX_GRID_POINTS = 400_000   # the exact grid of E[(y_2)_1^2] in Ryu P2 has about
 
 
 def has_moments(expr) -> bool:
-    return isinstance(expr, sp.Basic) and expr.has(Expectation, Variance, Covariance)
+    return isinstance(expr, sp.Basic) and expr.has(Expectation, ConditionalExpectation,
+                                                   Variance, Covariance)
 
 
 def check_expectations(lhs, rhs, scope, rng, numeric_settings: numeric.Settings,
                        settings: Settings = Settings()) -> Outcome:
     """A verdict for `lhs = rhs` where the sides take expectations over the scope's randoms."""
     lhs, rhs = in_expectations(sp.sympify(lhs)), in_expectations(sp.sympify(rhs))
+    if conditional.has_conditioning(lhs, rhs):
+        try:
+            lhs, rhs, scope = conditional.without_conditioning(lhs, rhs, scope)
+        except conditional.NotConditionable as exc:
+            return Outcome(Verdict.UNKNOWN, "conditional expectation", str(exc))
     for side in (lhs, rhs):
         for term in side.atoms(Expectation):
             if term.args[0].has(Expectation):
-                return Outcome(Verdict.UNKNOWN, "none", "nested E[.] (conditional expectations) "
-                               "are not supported yet")
+                return Outcome(Verdict.UNKNOWN, "none", "E[.] of an integrand that holds "
+                               "another E[.] (write the inner one as a number or as E[. | y])")
             if getattr(term.args[0], "is_Matrix", False) and term.args[0].shape != (1, 1):
                 return Outcome(Verdict.UNKNOWN, "none", "E[.] of a matrix-valued expression is "
                                "not supported yet")
