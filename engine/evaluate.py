@@ -236,6 +236,26 @@ def _element(e, values, env):
     return matrix[..., i, j]
 
 
+def _limit(e, values, env):
+    """lim_{x -> a} f at one instance: the other symbols of f set to their values as exact
+    rationals, the limit taken by SymPy. NotEvaluable when SymPy cannot take it or it is not
+    a finite real number, or when a value is a batch (a random quantity)."""
+    function, variable, point = e.args[:3]
+    numbers = {}
+    for symbol in function.free_symbols - {variable}:
+        value = _scalar(_eval(symbol, values, env))
+        if np.ndim(value):
+            raise NotEvaluable("a limit of a random quantity")
+        numbers[symbol] = sp.Rational(float(value))
+    try:
+        result = sp.Limit(function.xreplace(numbers), variable, point, str(e.args[3])).doit()
+    except (NotImplementedError, ValueError, TypeError, RecursionError) as exc:
+        raise NotEvaluable(f"SymPy could not take {e}: {exc}") from exc
+    if not result.is_number or not result.is_finite or not result.is_real:
+        raise NotEvaluable(f"{e} is {result} at this instance")
+    return float(result)
+
+
 def _sum_or_product(e, values, env, combine, start):
     def loop(limits, env):
         if not limits:
@@ -458,6 +478,7 @@ _HANDLERS = {
     sp.OneMatrix: lambda e, v, env: _sized(e, v, env, lambda r, c: np.ones((r, c))),
     MatrixElement: _element,
     sp.Sum: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a + b, 0),
+    sp.Limit: _limit,
     sp.Product: lambda e, v, env: _sum_or_product(e, v, env, lambda a, b: a * b, 1),
     sp.Indexed: _indexed,
     sp.Piecewise: _piecewise,

@@ -267,6 +267,8 @@ def _symbols_of(expr) -> list:
     for node in sp.preorder_traversal(expr):
         if isinstance(node, (sp.Sum, sp.Product)):
             bound |= {limit[0] for limit in node.limits}
+        elif isinstance(node, sp.Limit):
+            bound |= {node.args[1], node.args[3]}     # the variable, the direction (+, -)
     found: dict = {}
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.MatrixSymbol):

@@ -177,3 +177,19 @@ def test_structure_declared_on_a_definition_is_confirmed():
     assert outcome.verdict == Verdict.PROVED             # identical needs no sampling
     outcome = decide(tr(Y * Y), tr(Y)**2 + 1, S)
     assert outcome.verdict in (Verdict.UNKNOWN, Verdict.ERROR, Verdict.REFUTED)
+
+
+def test_limits_are_taken_at_each_instance_and_a_wrong_limit_is_refuted():
+    S = Scope()
+    beta = S.scalar("beta", "real", interval=(0, 1))
+    m = S.scalar("m")
+    t = sp.Symbol("t", integer=True, positive=True)        # bound by the limit: not declared
+    rng = np.random.default_rng(0)
+    fades = check_relation(Relation.EQ, sp.Limit(beta**t * m, t, sp.oo), 0, S, rng)
+    assert fades.verdict == Verdict.VERIFIED and "limit taken by SymPy" in fades.detail
+    wrong = check_relation(Relation.EQ, sp.Limit(1 - beta**t, t, sp.oo), 0, S, rng)
+    assert wrong.verdict == Verdict.REFUTED
+    assert (wrong.counterexample["lhs"], wrong.counterexample["rhs"]) == (1, 0)
+    # a limit that does not exist (the sign of (-1)^t oscillates) is never called equal to 0
+    oscillates = check_relation(Relation.EQ, sp.Limit((-1)**t * (1 + beta), t, sp.oo), 0, S, rng)
+    assert not oscillates.verdict.holds, oscillates
