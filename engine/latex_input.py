@@ -130,8 +130,7 @@ _UNSUPPORTED = {"partial": "derivatives (\\partial) are not supported",
                 "arg": "arg is not supported", "argmin": "argmin is not supported",
                 "argmax": "argmax is not supported", "pm": "± is not supported",
                 "mp": "∓ is not supported", "sim": "a distribution (\\sim) is not a formula",
-                "mid": "conditional expectations are not supported",
-                "in": "set membership is not supported", "forall": "quantifiers are not supported",
+                "in": "set membership is read only in \\forall x \\in S: and \\#\\{x \\in S: ...\\}",
                 "exists": "quantifiers are not supported", "perp": "\\perp is not supported",
                 "cases": "cases are not supported", "prime": "derivatives (') are not supported",
                 "Pr": "probabilities are not supported", "cup": "sets are not supported",
@@ -289,12 +288,21 @@ def _delimiters(raw: list[Token], text: str) -> list[Token]:
                                           f"{text[token.pos:following.end]!r} at column "
                                           f"{token.pos + 1}")
                 if name == "middle":
-                    raise ExpressionError(f"\\middle is not supported: at column {token.pos + 1}")
+                    if mark != "|":
+                        raise ExpressionError(f"only \\middle| (given) is read: at column "
+                                              f"{token.pos + 1}")
+                    out.append(Token("given", "|", token.pos, following.end))
+                    i += 2
+                    continue
                 kind = {"left": "open", "right": "close"}.get(name)
                 if kind is None:        # \big( and friends: a plain delimiter
                     kind = "norm" if mark == "‖" else "sym"
                 out.append(Token(kind, mark, token.pos, following.end))
                 i += 2
+                continue
+            if name == "mid":
+                out.append(Token("given", "|", token.pos, token.end))
+                i += 1
                 continue
             if name in ("label", "tag"):
                 if not token.args and i + 1 < len(raw) and raw[i + 1].kind == "group":
@@ -458,6 +466,7 @@ class _Applicable:
     name: str
     apply: object
     token: Token
+    nullary: bool = False     # may stand without arguments (a computation of nothing)
 
 
 def _is_matrix(value) -> bool:
@@ -642,7 +651,9 @@ class _Parser:
         if sub is not None:
             base = self.subscript(base, sub, start)
         value = self.resolve(base)
-        if isinstance(value, _Applicable):
+        if isinstance(value, _Applicable) and value.nullary and not self.opens_arguments(s):
+            value = value.apply([], None)
+        elif isinstance(value, _Applicable):
             value = self.apply_declared(value, s)
         if sup is not None:
             value = self.superscript(value, sup, start)
@@ -652,6 +663,11 @@ class _Parser:
             token = s.next()
             value = sp.factorial(self.scalar(value, token))
         return value
+
+    def opens_arguments(self, s: _Stream) -> bool:
+        following = s.peek()
+        return following is not None and (following.kind == "open" and following.text in "(["
+                                          or following.is_sym("(", "["))
 
     def script(self, s: _Stream, mark) -> list:
         token = s.next()
@@ -853,7 +869,8 @@ class _Parser:
                 return frame[name][0]
         if name in self.functions:
             function = self.functions[name]
-            return _Applicable(name, lambda args, fail: function(*args), value.token)
+            return _Applicable(name, lambda args, fail: function(*args), value.token,
+                               nullary=_is_computation(function))
         candidates = ([name + "_bold"] if value.bold else []) + [name]
         for candidate in candidates:
             declared = self.scope.declarations.get(candidate)
@@ -1222,6 +1239,8 @@ class _Parser:
             return self.integral(token, s)
         if name == "nabla":
             return self.gradient(token, s)
+        if name == "#":
+            return self.count(token, s)
         if name in ("lfloor", "lceil"):
             inner = self.expression(s)
             self.expect(s, "⌋" if name == "lfloor" else "⌉", token)
@@ -1281,6 +1300,8 @@ class _Parser:
                 items[0].kind == "letter" or items[0].text in GREEK):
             inner = items[0].text
             return _Name(inner, token, bold=name in _BOLD)
+        if name in _BOLD and word == "1" and s.peek() is not None and s.peek().is_sym("_"):
+            return self.ones(token, s)
         if len(items) == 1 and items[0].kind == "num":
             return sp.Integer(items[0].text) if "." not in items[0].text else \
                 sp.Rational(items[0].text)
@@ -1291,6 +1312,16 @@ class _Parser:
                                  f"'{word}: function')")
             return _Name(word, token)
         self.fail(token, f"cannot read \\{name} of this")
+
+    def ones(self, token, s: _Stream):
+        r"""\mathbf{1}_{n \times m}: the n x m matrix of ones (as engine.render.latex prints it)."""
+        script = self.script(s, s.next())
+        cut = [k for k, t in enumerate(script) if t.is_macro("times")]
+        if len(cut) != 1 or not script[:cut[0]] or not script[cut[0] + 1:]:
+            self.fail(token, "a matrix of ones is written with its shape, \\mathbf{1}_{n \\times m}")
+        rows = self.index_expression(script[:cut[0]])
+        cols = self.index_expression(script[cut[0] + 1:])
+        return sp.OneMatrix(rows, cols)
 
     def blackboard(self, token, s: _Stream):
         items = self.argument(token, s)
@@ -1309,16 +1340,17 @@ class _Parser:
         if s.peek() is not None and s.peek().is_sym("_"):
             self.fail(s.peek(), f"{self.text[token.pos:token.end]} with a subscript is not "
                                 "supported; declare the random variables instead")
-        args = self.arguments_of(token, s)
         if kind == "expectation":
+            given = self.given(s)
+            args = [given[0]] if given else self.arguments_of(token, s)
             if len(args) != 1:
                 self.fail(token, "E takes one argument")
-            inner = self.resolve(args[0])
-            if isinstance(inner, _Slice):
-                inner = self.slice_default(inner)
-            if isinstance(inner, _Norm):
-                inner = self.norm(inner, None)
+            inner = self.random_quantity(args[0])
+            if given:
+                conditions = [self.random_quantity(y) for y in given[1]]
+                return E(inner, given=tuple(conditions))
             return E(inner)
+        args = self.arguments_of(token, s)
         if kind == "trace":
             (inner,) = self.one(args, token)
             inner = self.resolve(inner)
@@ -1346,6 +1378,33 @@ class _Parser:
                 self.fail(token, "Cov takes two arguments")
             return Cov(*(self.function_argument(a, token) for a in args))
         self.fail(token, "unknown operator")
+
+    def given(self, s: _Stream):
+        r"""[x \middle| y, z] or [x \mid y] after \mathbb{E}: (x, [y, z]); None (nothing
+        consumed) when the brackets hold no condition."""
+        opening = s.peek()
+        if opening is None or not (opening.kind == "open" or opening.is_sym("[", "(")):
+            return None
+        saved = s.index
+        s.next()
+        inner = self.expression(s)
+        if s.peek() is None or s.peek().kind != "given":
+            s.index = saved
+            return None
+        s.next()
+        conditions = self.comma_list(s)
+        closing = s.next()
+        if closing is None or closing.kind not in ("close", "sym") or closing.text not in ")]":
+            self.fail(closing, f"expected the bracket opened at column {opening.pos + 1} to close")
+        return inner, conditions
+
+    def random_quantity(self, value):
+        value = self.resolve(value)
+        if isinstance(value, _Slice):
+            value = self.slice_default(value)
+        if isinstance(value, _Norm):
+            value = self.norm(value, None)
+        return value
 
     def one(self, args, token) -> list:
         if len(args) != 1:
@@ -1457,7 +1516,7 @@ class _Parser:
                 current.append(token)
                 continue
             first = current[0] if current else None
-            if first is None or not (first.kind == "letter" or first.text in GREEK):
+            if first is None or not (first.kind in ("letter", "name") or first.text in GREEK):
                 self.fail(first or items[0] if items else None, "cannot read the summation index")
             if len(current) == 1:
                 names.append(first.text)
@@ -1638,6 +1697,98 @@ class _Parser:
                 pieces.append((value, self.statement(_Stream(condition))))
         return sp.Piecewise(*pieces)
 
+    # -- finite quantifiers (engine.finite), as engine.render.latex prints them ----------------
+    def forall(self, s: _Stream):
+        r"""\forall x \in S,\ y \in T:\ statement: ForAll over the finite spaces."""
+        from .finite import ForAll
+        token = s.next()
+        ranges = self.finite_ranges(token, s)
+        try:
+            return ForAll(self.statement(s), *ranges)
+        finally:
+            del self.bound[-len(ranges):]
+
+    def count(self, token, s: _Stream):
+        r"""\#\{x \in S :\ condition\}: how many x in the finite spaces satisfy it."""
+        from .finite import Count
+        opening = s.next()
+        if opening is None or opening.text != "{" or opening.kind not in ("open", "sym"):
+            self.fail(token, "\\# counts a set: write \\#\\{x \\in S : condition\\}")
+        ranges = self.finite_ranges(token, s)
+        try:
+            condition = self.statement(s)
+        finally:
+            del self.bound[-len(ranges):]
+        closing = s.next()
+        if closing is None or closing.text != "}" or closing.kind not in ("close", "sym"):
+            self.fail(closing, f"expected \\}} to close the set opened at column "
+                               f"{opening.pos + 1}")
+        return Count(condition, *ranges)
+
+    def finite_ranges(self, token, s: _Stream) -> list:
+        r"""x \in S, y \in T, ... up to the colon: (symbol, space) pairs, each variable bound
+        (an integer symbol) for the spaces and the statement that follow."""
+        ranges = []
+        try:
+            while True:
+                names = []
+                while s.peek() is not None and not s.peek().is_macro("in"):
+                    names.append(s.next())
+                if s.peek() is None or not names:
+                    self.fail(token, "write each bound variable as x \\in S")
+                s.next()
+                found = self.index_names(names)
+                if len(found) != 1:
+                    self.fail(names[0], "one variable before \\in")
+                name = found[0]
+                space = self.finite_space(token, s)
+                symbol = sp.Symbol(name, integer=True)
+                ranges.append((symbol, space))
+                self.bound.append({name: (symbol, None, None)})
+                separator = s.next()
+                if separator is not None and separator.is_sym(":"):
+                    return ranges
+                if separator is None or not separator.is_sym(","):
+                    self.fail(separator or token, "expected , or : after the space")
+        except ExpressionError:
+            del self.bound[len(self.bound) - len(ranges):]
+            raise
+
+    def finite_space(self, token, s: _Stream):
+        r"""\{a, b, c\} (a FiniteSet), \{a, \dots, b\} (Integers a..b), either to the power
+        ^{k} (Vectors: every k-tuple)."""
+        from .finite import Integers, Vectors
+        opening = s.next()
+        if opening is None or opening.text != "{" or opening.kind not in ("open", "sym"):
+            self.fail(opening or token, "a finite space is written \\{a, b\\} or "
+                                        "\\{a, \\dots, b\\}")
+        elements = []
+        while True:
+            following = s.peek()
+            if following is not None and following.kind == "macro" and \
+                    following.text in _ELLIPSES:
+                s.next()
+                elements.append(None)
+            else:
+                elements.append(self.scalar(self.expression(s), opening))
+            separator = s.next()
+            if separator is not None and separator.text == "}" and \
+                    separator.kind in ("close", "sym"):
+                break
+            if separator is None or not separator.is_sym(","):
+                self.fail(separator or opening, "expected , or \\} in the space")
+        if None in elements:
+            if len(elements) != 3 or elements[1] is not None or None in (elements[0],
+                                                                          elements[2]):
+                self.fail(opening, "a range of integers is written \\{a, \\dots, b\\}")
+            space = Integers(elements[0], elements[2])
+        else:
+            space = sp.FiniteSet(*elements)
+        if s.peek() is not None and s.peek().is_sym("^"):
+            mark = s.next()
+            space = Vectors(space, self.index_expression(self.script(s, mark)))
+        return space
+
     # -- statements ----------------------------------------------------------------------
     def whole_statement(self, items):
         stream = _Stream([t for t in items if t.kind != "amp"])
@@ -1688,6 +1839,8 @@ class _Parser:
         token = s.peek()
         if token is None:
             self.fail(token, "expected a statement")
+        if token.is_macro("forall"):
+            return self.forall(s)
         if token.kind == "macro" and token.text in _TEXT and \
                 self.text_word(token) in ("True", "False"):
             s.next()
@@ -1914,6 +2067,19 @@ class _Parser:
         return left * right
 
 
+def _is_computation(function) -> bool:
+    from .computed import Computed
+    return isinstance(function, type) and issubclass(function, Computed)
+
+
+def _with_computations(notation: dict | None, functions: dict | None) -> dict | None:
+    """`notation` plus, for each @computation among `functions`, the LaTeX it prints as
+    (its display, else \\operatorname{name}): that LaTeX then reads as the function's name."""
+    shown = {name: function._display or r"\operatorname{%s}" % name.replace("_", r"\_")
+             for name, function in (functions or {}).items() if _is_computation(function)}
+    return {**(notation or {}), **shown} if shown else notation
+
+
 def scalar_of(value):
     from .ops import scalar_of as to_scalar
     return to_scalar(value)
@@ -1936,7 +2102,7 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
     names to the LaTeX written for them (a derivation's notation); `functions` maps names to
     SymPy functions applied to their arguments (f(x)), besides the scope's declarations."""
     parser = _Parser(text, scope, strict, index_base, like, functions)
-    items = _strip_annotations(tokens(text, notation))
+    items = _strip_annotations(tokens(text, _with_computations(notation, functions)))
     if any(t.kind == "rel" for t in items):
         relation = next(t for t in items if t.kind == "rel")
         parser.fail(relation, "a relation inside an expression (give each side separately)")
@@ -1953,7 +2119,7 @@ def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base
     \\Leftrightarrow, a chain a < b < c, \\text{True}) written in `text`; the sides are read as
     parse_latex reads an expression. ExpressionError as for parse_latex."""
     parser = _Parser(text, scope, strict, index_base, None, functions)
-    items = tokens(text, notation)
+    items = tokens(text, _with_computations(notation, functions))
     if any(t.kind == "rowsep" for t in items):
         parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
                                                                   "a statement")

@@ -313,6 +313,69 @@ def test_expectation_and_variance_use_the_engine_operators():
     assert isinstance(e, Expectation) and isinstance(v, Variance)
 
 
+def test_a_conditional_expectation_reads_the_condition_after_middle_bar_or_mid():
+    from engine.ops import ConditionalExpectation
+    value, scope = _read(r"\mathbb{E}\left[z^2 \,\middle|\, x, y\right]", RAND)
+    assert isinstance(value, ConditionalExpectation)
+    assert value.given == (scope.lookup("x"), scope.lookup("y"))
+    assert _read(r"\mathbb{E}[z \mid x]", RAND)[0].given == (scope.lookup("x"),)
+    assert not isinstance(_read(r"\mathbb{E}[z + x]", RAND)[0], ConditionalExpectation)
+
+
+def test_a_matrix_of_ones_prints_with_its_shape_and_reads_back():
+    from engine.render.latex import to_latex
+    from engine.render.mathml import expression
+    scope = Scope()
+    parse_declarations("n m: dim; A: matrix(n, m)", scope)
+    n, m, A = (scope.lookup(k) for k in "n m A".split())
+    ones = A * sp.OneMatrix(m, 1)
+    assert to_latex(ones) == r"A \mathbf{1}_{m \times 1}"
+    assert parse_latex(to_latex(ones), scope) == ones
+    assert parse_latex(r"\mathbf{1}_{1 \times n} A", scope) == sp.OneMatrix(1, n) * A
+    assert "&#215;" in expression(sp.OneMatrix(n, m))      # MathML shows the shape too
+    with pytest.raises(ExpressionError, match="with its shape"):
+        parse_latex(r"\mathbf{1}_{n}", scope)
+
+
+def test_finite_quantifiers_read_back_as_forall_and_count_over_the_same_spaces():
+    from engine.finite import Count, ForAll, Integers, Vectors
+    from engine.latex_input import parse_statement
+    from engine.render.latex import to_latex
+    q, k, w, v = sp.symbols("q k w v", integer=True)
+    statements = [
+        ForAll(sp.Ge(q**k, 1), (q, [1, 3]), (k, Integers(1, q))),
+        ForAll(sp.Eq(Count(sp.Eq(w, v), (w, Vectors(Integers(0, q), k))), 1),
+               (q, [2]), (k, Integers(1, 2)), (v, Vectors(Integers(0, q), k))),
+        sp.Eq(Count(sp.Eq(sp.ceiling(sp.Integer(10) / q), 4), (q, Integers(1, 10))), 1),
+    ]
+    for statement in statements:
+        assert parse_statement(to_latex(statement), Scope(), strict=True) == statement
+    with pytest.raises(ExpressionError, match="range of integers"):
+        parse_statement(r"\forall q \in \left\{1, \dots\right\}:\ q > 0", Scope())
+
+
+def test_a_declared_computation_reads_back_from_the_latex_it_prints_as():
+    from engine.computed import computation
+    from engine.render.latex import to_latex
+
+    @computation(latex=r"\#\mathrm{params}_{\lambda=0.1}")
+    def params(width):
+        return 3 * width
+
+    @computation
+    def peak_width():
+        return 4
+
+    scope = Scope()
+    parse_declarations("x: real", scope)
+    x = scope.lookup("x")
+    for expr in (params(2) + x, peak_width() ** 2 * x):
+        functions = {type(a).__name__: type(a) for a in expr.atoms(params, peak_width)}
+        assert parse_latex(to_latex(expr), scope, strict=True, functions=functions) == expr
+    with pytest.raises(ExpressionError):           # not declared: never guessed
+        parse_latex(to_latex(params(2)), scope, strict=True)
+
+
 def test_annotations_labels_and_spacing_are_dropped():
     value, _ = _read(r"x \, + \; y \label{eq:1} \nonumber \quad \text{(by definition)}")
     plain, _ = _read("x + y")
@@ -531,29 +594,6 @@ def test_macros_with_arguments_and_defaults_expand():
 
 # -- the round trip of the bundled corpus --------------------------------------------------
 
-def _unreadable(expr) -> str:
-    """Why the printed LaTeX of `expr` cannot be read back, naming the construct; '' when it
-    can. Only constructs whose LaTeX loses what the expression is are listed."""
-    from engine.computed import Computed
-    from engine.finite import Count, ForAll
-    if not isinstance(expr, sp.Basic):
-        return ""
-    computed = sorted({type(a).__name__ for a in expr.atoms(Computed)}) if \
-        any(isinstance(a, Computed) for a in sp.preorder_traversal(expr)) else []
-    if computed:
-        return (f"a @computation experiment function ({', '.join(computed)}) prints as its "
-                "display LaTeX, which names no function a reader can apply")
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, (ForAll, Count)):
-            return (f"a finite quantifier ({type(node).__name__} over enumerated ranges, "
-                    "engine.finite) prints as \\forall x \\in \\{...\\}, which the reader does not read")
-        if isinstance(node, sp.OneMatrix) or isinstance(node, sp.MatMul) and \
-                any(isinstance(a, sp.OneMatrix) for a in node.args):
-            return ("a matrix of ones (OneMatrix) prints as a bare 1: its shape is lost in the "
-                    "LaTeX")
-    return ""
-
-
 def _corpus():
     """(derivation, [(step index, expression)]) with each distinct side once."""
     from engine.registry import BUNDLED, collect
@@ -574,32 +614,26 @@ def _corpus():
 
 
 CORPUS = _corpus()
-EXEMPT = [(derivation.id, index, reason) for derivation, sides in CORPUS
-          for index, expr in sides for reason in [_unreadable(expr)] if reason]
 
 
-def test_the_corpus_is_not_empty_and_almost_all_of_it_is_read_back():
+def test_the_corpus_is_not_empty():
     sides = sum(len(s) for _, s in CORPUS)
     assert len(CORPUS) >= 40 and sides >= 300
-    # an experiment's value (@computation) has no LaTeX a reader could apply, by design: only
-    # the other exemptions are gaps of the reader, and those stay within 5% of the sides
-    gaps = [e for e in EXEMPT if "@computation" not in e[2]]
-    assert len(gaps) <= sides // 20, gaps
 
 
 def _round_trip_failures(derivation, sides) -> list:
     from sympy.core.function import AppliedUndef
     from engine.checkers.logic import is_statement
+    from engine.computed import Computed
     from engine.latex_input import parse_statement
     from engine.render.latex import to_latex
     failures = []
     for index, expr in sides:
-        if _unreadable(expr):
-            continue
         latex = to_latex(expr, derivation.notation)
-        # an undefined function f(x) of the corpus is applied because it is declared, as
-        # a user declares `f: function`; never guessed
-        functions = {type(a).__name__: type(a) for a in expr.atoms(AppliedUndef)}
+        # an undefined function f(x) or an @computation of the corpus is applied because it
+        # is declared, as a user declares `f: function`; never guessed (a computation reads
+        # back from the LaTeX it prints as)
+        functions = {type(a).__name__: type(a) for a in expr.atoms(AppliedUndef, Computed)}
         options = dict(strict=True, index_base=0, notation=derivation.notation,
                        functions=functions)
         statement = is_statement(expr)
@@ -648,12 +682,6 @@ def test_mangled_corpus_latex_is_read_or_refused_never_a_crash():
                 except Exception as exc:        # noqa: BLE001  (what the test looks for)
                     crashes.append((piece[:80], repr(exc)[:120]))
     assert not crashes, crashes[:5]
-
-
-@pytest.mark.parametrize("name, index, reason", EXEMPT,
-                         ids=[f"{name}:{index}" for name, index, _ in EXEMPT])
-def test_corpus_round_trip_exemptions(name, index, reason):
-    pytest.skip(f"{name} step {index}: {reason}")
 
 
 # -- documents and the command line -------------------------------------------------------

@@ -15,9 +15,27 @@ def to_latex(expr, notation: dict | None = None) -> str:
         if notation and isinstance(expr, sp.Basic):
             names = {atom: notation[atom.name] for atom in expr.atoms(sp.Symbol, sp.MatrixSymbol)
                      if atom.name in notation}
-        return sp.latex(expr, symbol_names=names) if names else sp.latex(expr)
+        return _printer(names).doprint(expr)
     except Exception:                 # a foreign object in a step: show it as text
         return str(expr)
+
+
+_PRINTER = None
+
+
+def _printer(names: dict):
+    """SymPy's LaTeX printer, except that a matrix of ones shows its shape (SymPy prints a
+    bare 1, which reads back as the number)."""
+    global _PRINTER
+    if _PRINTER is None:
+        from sympy.printing.latex import LatexPrinter
+
+        class _Printer(LatexPrinter):
+            def _print_OneMatrix(self, expr):
+                rows, cols = expr.shape
+                return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
+        _PRINTER = _Printer
+    return _PRINTER({"symbol_names": names} if names else None)
 
 
 _converter = None

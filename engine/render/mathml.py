@@ -208,7 +208,11 @@ class Printer(MathMLPresentationPrinter):
         return self._token("mn", "\U0001D7D8")
 
     def _print_OneMatrix(self, z):
-        return self._token("mn", "\U0001D7D9")
+        """𝟙 with its shape below (n×m), as the LaTeX writes \\mathbf{1}_{n \\times m}."""
+        rows, cols = z.shape
+        shape = self._element("mrow", self._print(rows), self._token("mo", "×"),
+                              self._print(cols))
+        return self._element("msub", self._token("mn", "\U0001D7D9"), shape)
 
     def _print_Transpose(self, expr):
         base = expr.arg
