@@ -282,3 +282,39 @@ def test_an_integrand_using_more_than_the_conditioning_stays_unknown():
     assert outcome.verdict == Verdict.UNKNOWN and "polynomial" in outcome.detail
     outcome = decide(E(a[0, 0], given=y) + c, c, S)        # c is random and not conditioned on
     assert outcome.verdict == Verdict.UNKNOWN and "not determined" in outcome.detail
+
+
+# -- matrix-valued E[.] ---------------------------------------------------------------------
+
+def matrix_scope():
+    S = Scope()
+    n = S.dim("n", 1, 3)
+    sigma = S.scalar("sigma", "positive")
+    w = S.random_vector("w", n, Normal(0, sigma**2))
+    c = S.random("c", Normal(0, 1))
+    A = S.matrix("A", n, n)
+    return S, n, sigma, w, c, A
+
+
+def test_the_expectation_of_a_matrix_is_taken_entry_by_entry():
+    S, n, sigma, w, c, A = matrix_scope()
+    assert decide(E(w * w.T), sigma**2 * sp.Identity(n), S).verdict == Verdict.VERIFIED
+    assert decide(E(A * w), sp.ZeroMatrix(n, 1), S).verdict == Verdict.VERIFIED
+    wrong = decide(E(w * w.T), sigma * sp.Identity(n), S)
+    assert wrong.verdict == Verdict.REFUTED and wrong.counterexample["values"]["sigma"] != 1
+
+
+def test_a_scalar_equated_with_the_expectation_of_a_matrix_is_refuted_for_its_shape():
+    S, n, sigma, w, c, A = matrix_scope()
+    outcome = decide(E((w.T * w)[0, 0]), E(w * w.T), S)
+    assert outcome.verdict == Verdict.REFUTED and "different shapes" in outcome.detail
+    assert outcome.counterexample["values"]["n"] == 2
+
+
+def test_monte_carlo_tests_every_entry_of_a_matrix_expectation():
+    S, n, sigma, w, c, A = matrix_scope()
+    truth = sp.exp(sp.Rational(1, 2)) * sigma**2 * sp.Identity(n)       # E[e^c] = e^(1/2)
+    outcome = decide(E(sp.exp(c) * w * w.T), truth, S)
+    assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
+    outcome = decide(E(sp.exp(c) * w * w.T), sigma**2 * sp.Identity(n), S)
+    assert outcome.verdict == Verdict.REFUTED and "standard errors" in outcome.detail

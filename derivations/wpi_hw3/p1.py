@@ -22,7 +22,7 @@ density written out: E[.] exactly (or by Monte Carlo), the integral by quadratur
 """
 import sympy as sp
 
-from engine import Derivation, Scope, Source, UNKNOWN, eq, fact
+from engine import Derivation, Scope, Source, REFUTED, UNKNOWN, eq, fact
 from engine.distributions import Normal, Symmetric
 from engine.ops import E, Var, row, scalar_of
 
@@ -102,12 +102,15 @@ part1 = Derivation(
         eq(E(sp.HadamardProduct(w, x) * sp.HadamardProduct(w, x).T),
            "= the n_l x n_l matrix with Var[w_1 x_1], ..., Var[w_n x_n] on the diagonal and "
            "E[w_j x_j w_k x_k] off it, i.e. E[a a^T] for a = (w_j x_j)_j",
-           expect=UNKNOWN,
-           note="As written a scalar (the variance) is equated with an n_l x n_l matrix, which "
-                "is wrong for n_l >= 2; what is meant is that the variance is the sum of that "
-                "matrix's entries, sum_jk E[w_j x_j w_k x_k] (the double sum above). The engine "
-                "leaves E of a matrix-valued expression unknown and does not flag the scalar = "
-                "matrix mismatch inside E[.]."),
+           expect=REFUTED,
+           note="A scalar (the variance, E[a^T a]) is equated with an n_l x n_l matrix: the "
+                "shapes differ for n_l >= 2. What is meant is that the variance is the sum of "
+                "that matrix's entries, sum_jk E[w_j x_j w_k x_k] (the double sum above).",
+           correction=[
+               eq(sp.Sum(E(wx(j) * wx(k)), (j, 1, n), (k, 1, n)),
+                  "= the sum of the entries of E[a a^T], sum_jk E[(w_j x_j)(w_k x_k)] (its "
+                  "off-diagonal entries are 0, shown next)"),
+           ]),
         fact(E(wx(1) * wx(2)), "=", E(el(w, 1)) * E(el(x, 1)) * E(el(w, 2)) * E(el(x, 2)),
              "for j != k (j = 1, k = 2): E[w_j x_j w_k x_k] = E[w_j] E[x_j] E[w_k] E[x_k] "
              "(Independence of all four random variables)"),

@@ -67,9 +67,6 @@ def check_expectations(lhs, rhs, scope, rng, numeric_settings: numeric.Settings,
             if term.args[0].has(Expectation):
                 return Outcome(Verdict.UNKNOWN, "none", "E[.] of an integrand that holds "
                                "another E[.] (write the inner one as a number or as E[. | y])")
-            if getattr(term.args[0], "is_Matrix", False) and term.args[0].shape != (1, 1):
-                return Outcome(Verdict.UNKNOWN, "none", "E[.] of a matrix-valued expression is "
-                               "not supported yet")
     try:
         declarations = needed_declarations(scope, [lhs, rhs])
     except DeclarationError as exc:
@@ -241,8 +238,11 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                 member, families) -> Outcome:
     indexed = _indexed_inside(lhs) or _indexed_inside(rhs)
     terms = sorted({e for side in (lhs, rhs) for e in side.atoms(Expectation)}, key=sp.srepr)
-    holders = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(terms)}
-    outer = (lhs.xreplace(holders), rhs.xreplace(holders))
+    holders = {term: _holder(k, term) for k, term in enumerate(terms)}
+    try:
+        outer = (lhs.xreplace(holders), rhs.xreplace(holders))
+    except (TypeError, ValueError) as exc:       # a matrix E[.] inside scalar algebra
+        return Outcome(Verdict.UNKNOWN, "statistical", f"cannot stand E[.] in for its value: {exc}")
     if not indexed and _grid_too_large(terms, scope, declarations, member):
         # decided before any exact work, so a step that would fall back on its largest
         # instance does not pay for the exact grids of the smaller ones first
@@ -262,7 +262,7 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                 concrete = [_written_out(side, values) for side in (lhs, rhs)]
                 found = sorted({e for side in concrete for e in side.atoms(Expectation)},
                                key=sp.srepr)
-                marks = {term: sp.Dummy(f"E{k}", real=True) for k, term in enumerate(found)}
+                marks = {term: _holder(k, term) for k, term in enumerate(found)}
                 written = [side.xreplace(marks) for side in concrete]
             else:
                 found, marks, written = terms, holders, outer
@@ -297,11 +297,15 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                 values, left, right, gap = simpler
             shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
                      if k not in random_names}
+            differ = (f"have different shapes here: {numeric._shape(left)} and "
+                      f"{numeric._shape(right)}" if gap == float("inf") else
+                      f"differ by a relative {gap:.3g}")
             return Outcome(Verdict.REFUTED, "exact moments",
                            f"with E[.] computed exactly from the distributions' moments the sides "
-                           f"differ by a relative {gap:.3g}",
+                           f"{differ}",
                            {"values": shown, "lhs": numeric._plain(left),
-                            "rhs": numeric._plain(right), "relative_difference": gap,
+                            "rhs": numeric._plain(right),
+                            "relative_difference": None if gap == float("inf") else gap,
                             "exact": False})
         exact += 1
     if exact == 0:
@@ -350,9 +354,10 @@ def _exact(integrand, values, scope, random_names, rng, member):
         assignment[decl.symbol] = points[index] if points.ndim > 1 else points[index]
     batched = _with_randoms(values, scope, random_names, assignment)
     f = np.asarray(evaluate(integrand, batched), dtype=float)
-    if f.ndim >= 2 and f.shape[-2:] == (1, 1):
+    entry = f.shape[-2:] if _matrix_valued(integrand) else ()     # a matrix's entries
+    if not entry and f.ndim >= 2 and f.shape[-2:] == (1, 1):
         f = f[..., 0, 0]
-    f = np.broadcast_to(f, (grid.shape[1],)).reshape(sizes) if sizes else f
+    f = np.broadcast_to(f, (grid.shape[1], *entry)).reshape(*sizes, *entry) if sizes else f
     for axis, (points, fit_count, predict, weights) in enumerate(plans):
         moved = np.moveaxis(f, axis, 0)
         fitted, checks = moved[:fit_count], moved[fit_count:]
@@ -363,7 +368,7 @@ def _exact(integrand, values, scope, random_names, rng, member):
     for axis in reversed(range(len(plans))):
         _, fit_count, _, weights = plans[axis]
         f = np.tensordot(np.moveaxis(f, axis, -1)[..., :fit_count], weights, axes=(-1, 0))
-    return float(f)
+    return np.asarray(f, dtype=float) if entry else float(f)
 
 
 def _grid_too_large(terms, scope, declarations, member) -> bool:
@@ -390,6 +395,29 @@ def _grid_too_large(terms, scope, declarations, member) -> bool:
 def _plan_size(k: int) -> int:
     """Points of _quadratic_plan for k entries: 1 + 2k + k(k-1)/2 to fit, 2 to check."""
     return 1 + 2 * k + k * (k - 1) // 2 + 2
+
+
+def _matrix_valued(integrand) -> bool:
+    return getattr(integrand, "is_Matrix", False) and integrand.shape != (1, 1)
+
+
+def _holder(k: int, term):
+    """What stands in for the value of E-term `term`: a real scalar, or for a matrix-valued
+    integrand a matrix symbol of its shape."""
+    if _matrix_valued(term.args[0]):
+        return sp.MatrixSymbol(f"E[{k}]", *term.args[0].shape)
+    return sp.Dummy(f"E{k}", real=True)
+
+
+def _rows(value, batch: int) -> np.ndarray:
+    """A side's value at `batch` points as a (batch, entries) array: a scalar or an
+    unbatched matrix is repeated, a 1 x 1 matrix is a scalar."""
+    value = np.asarray(value, dtype=float)
+    if value.ndim >= 2 and value.shape[-2:] == (1, 1):
+        value = value[..., 0, 0]
+    if value.ndim in (0, 2):                 # not batched: a scalar, or one r x c matrix
+        value = np.broadcast_to(value, (batch, *value.shape))
+    return value.reshape(batch, -1)
 
 
 def _depends(integrand, decl, scope) -> bool:
@@ -434,24 +462,28 @@ def _quadratic_plan(decl, values, rng, member):
 
 def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, settings,
                  member, families) -> Outcome:
+    """The z-test of lhs - rhs, entry by entry for matrix-valued sides (Bonferroni over the
+    entries, the instances and the distributions), the E-values' covariance carried through
+    the sides by the delta method."""
     n = settings.samples
-    worst, tests = 0.0, 0
-    z_needed = None
+    worst, z_needed = 0.0, None
     for trial in range(settings.instances):
         try:
             values = sample_instance(scope, declarations, rng, member=member)
             draws = {d.symbol: draw_random(d, values, rng, n, member)
                      for _, d in declarations if isinstance(d, Random)}
             batched = _with_randoms(values, scope, random_names, draws)
-            columns = []
+            columns, shapes = [], []
             for term in terms:
                 sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
-                if sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
+                shape = sample.shape[-2:] if _matrix_valued(term.args[0]) else ()
+                if not shape and sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
                     sample = sample[..., 0, 0]
-                columns.append(np.broadcast_to(sample, (n,)))
+                columns.append(np.broadcast_to(sample, (n, *shape)).reshape(n, -1))
+                shapes.append(shape)
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
-        samples = np.stack(columns, axis=1)
+        samples = np.concatenate(columns, axis=1)
         means = samples.mean(axis=0)
         centred = samples - means       # np.cov's own product, without its overhead
         covariance = np.atleast_2d(centred.T @ centred / (n - 1))
@@ -460,45 +492,66 @@ def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, 
         except NotEvaluable as exc:
             return _failure(exc)
 
-        # the sides at the means and at the means moved by +-h along each E-term, in one
+        # the sides at the means and at the means moved by +-h along each sampled entry, in one
         # batched evaluation: the difference, and its gradient by central differences
+        m = len(means)
         steps = 1e-6 * np.maximum(1.0, np.abs(means))
-        moves = np.concatenate([np.zeros((1, len(terms))), np.diag(steps), -np.diag(steps)])
-        points = means + moves
+        points = means + np.concatenate([np.zeros((1, m)), np.diag(steps), -np.diag(steps)])
+        point, offset = dict(values), 0
+        for term, shape in zip(terms, shapes):
+            size = int(np.prod(shape)) if shape else 1
+            block = points[:, offset:offset + size]
+            point[holders[term]] = block.reshape(len(points), *shape) if shape else block[:, 0]
+            offset += size
         try:
-            point = {**values, **{holders[t]: points[:, k] for k, t in enumerate(terms)}}
-            lefts, rights = (np.broadcast_to(np.asarray(evaluate(side, point), dtype=float)
-                                             .reshape(-1), (len(points),)) for side in valued)
+            raw = [evaluate(side, point) for side in valued]
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
-        gaps = lefts - rights
-        gap, left, right = float(gaps[0]), float(lefts[0]), float(rights[0])
-        k = len(terms)
-        gradient = (gaps[1:k + 1] - gaps[k + 1:]) / (2 * steps)
-        standard_error = float(np.sqrt(max(gradient @ covariance @ gradient, 0.0) / n))
-        tests = settings.instances * families
-        z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
-        scale = max(1.0, abs(left), abs(right))
-        if standard_error < 1e-12 * scale:
-            z = 0.0 if abs(gap) <= 1e-9 * scale else float("inf")
-        else:
-            z = abs(gap) / standard_error
-        if z > z_needed:
-            shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
-                     if k not in random_names}
+        lefts, rights = (_rows(value, len(points)) for value in raw)
+        shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
+                 if k not in random_names}
+        if lefts.shape != rights.shape:
             return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
-                           f"the sides differ by {z:.1f} standard errors (threshold "
+                           f"the sides have different shapes here: "
+                           f"{numeric._shape(_first(raw[0]))} and {numeric._shape(_first(raw[1]))}",
+                           {"values": shown, "lhs": numeric._plain(_first(raw[0])),
+                            "rhs": numeric._plain(_first(raw[1])), "exact": False})
+        gaps = lefts - rights                                  # (points, entries)
+        gradient = (gaps[1:m + 1] - gaps[m + 1:]) / (2 * steps[:, None])     # (m, entries)
+        errors = np.sqrt(np.maximum(np.einsum("ie,ij,je->e", gradient, covariance, gradient),
+                                    0.0) / n)
+        tests = settings.instances * families * gaps.shape[1]
+        z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
+        scale = np.maximum(1.0, np.maximum(np.abs(lefts[0]), np.abs(rights[0])))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(errors < 1e-12 * scale,
+                         np.where(np.abs(gaps[0]) <= 1e-9 * scale, 0.0, np.inf),
+                         np.abs(gaps[0]) / errors)
+        at = int(np.argmax(z))
+        if z[at] > z_needed:
+            row, column = (int(i) for i in np.unravel_index(at, _first(raw[0]).shape[-2:])) \
+                if gaps.shape[1] > 1 else (0, 0)
+            where = f" at entry [{row}, {column}]" if gaps.shape[1] > 1 else ""
+            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                           f"the sides differ by {z[at]:.1f} standard errors{where} (threshold "
                            f"{z_needed:.2f}, false-alarm probability <= {settings.alpha:g})",
-                           {"values": shown, "lhs": round(left, 6), "rhs": round(right, 6),
-                            "standard_error": standard_error, "z": round(z, 2),
+                           {"values": shown, "lhs": round(float(lefts[0, at]), 6),
+                            "rhs": round(float(rights[0, at]), 6),
+                            "standard_error": float(errors[at]), "z": round(float(z[at]), 2),
                             "exact": False})
-        worst = max(worst, z)
+        worst = max(worst, float(z[at]))
     return Outcome(Verdict.VERIFIED,
                    f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}"
                    + _QUADRATURE_NOTE * _has_integral(outer),
                    f"largest |z| {worst:.2f} over {settings.instances} instances (threshold "
                    f"{z_needed:.2f}: false-alarm probability <= {settings.alpha:g} under the "
                    "normal approximation)")
+
+
+def _first(value):
+    """A side's value at the first of a batch of points (the means), for display."""
+    value = np.asarray(value, dtype=float)
+    return value[0] if value.ndim in (1, 3) else value
 
 
 # -- definite integrals of densities ----------------------------------------------------------
