@@ -272,7 +272,7 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                                   {**values, **expectations}) for side in written)
 
         try:
-            sides(values)
+            left, right = sides(values)
         except NotPolynomial:
             if indexed:
                 return Outcome(Verdict.UNKNOWN, "statistical",
@@ -280,11 +280,6 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                                "degree > 2: no Monte Carlo route for it yet")
             return _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng,
                                 settings, member, families)
-        except (DomainError, NotEvaluable, ShapeError) as exc:
-            return _failure(exc)
-
-        try:
-            left, right = sides(values)
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
         gap = numeric._relative_gap(left, right)
