@@ -129,11 +129,12 @@ _UNSUPPORTED = {"partial": "derivatives (\\partial) are not supported",
                 "limsup": "limsup is not supported", "liminf": "liminf is not supported",
                 "arg": "arg is not supported", "argmin": "argmin is not supported",
                 "argmax": "argmax is not supported", "pm": "± is not supported",
-                "mp": "∓ is not supported", "sim": "a distribution (\\sim) is not a formula",
+                "mp": "∓ is not supported",
+                "sim": "a distribution (\\sim) is read only in E_{x \\sim D} and P_{x \\sim D}",
                 "in": "set membership is read only in \\forall x \\in S: and \\#\\{x \\in S: ...\\}",
                 "exists": "quantifiers are not supported", "perp": "\\perp is not supported",
                 "cases": "cases are not supported", "prime": "derivatives (') are not supported",
-                "Pr": "probabilities are not supported", "cup": "sets are not supported",
+"cup": "sets are not supported",
                 "cap": "sets are not supported", "subset": "sets are not supported",
                 "propto": "\\propto is not a checkable relation", "ll": "\\ll is not checkable",
                 "gg": "\\gg is not checkable", "rightsquigarrow": "\\rightsquigarrow",
@@ -636,10 +637,15 @@ class _Parser:
                 break
             if token.is_sym("'") and isinstance(base, _Name):
                 s.next()
-                base = _Name(base.text + "_prime", base.token, base.bold)
+                derivative = self.derivative_of_function(base)
+                base = derivative if derivative is not None else \
+                    _Name(base.text + "_prime", base.token, base.bold)
             elif token.is_sym("_") and sub is None:
                 s.next()
                 sub = self.script(s, token)
+                if isinstance(base, _Name) and base.text == "P" and self.is_sampling(sub) \
+                        and not self.is_bound("P") and "P" not in self.scope.declarations:
+                    return self.probability(base.token, s, sub)
             elif token.is_sym("^") and sup is None:
                 s.next()
                 sup = self.script(s, token)
@@ -668,6 +674,25 @@ class _Parser:
         following = s.peek()
         return following is not None and (following.kind == "open" and following.text in "(["
                                           or following.is_sym("(", "["))
+
+    def derivative_of_function(self, base: _Name):
+        r"""\sigma' of a declared function: the function t -> d sigma(t)/dt (of a declared
+        body, its derivative; of an uninterpreted function, SymPy's Derivative); None when
+        the name is not a declared function."""
+        from .expressions import FunctionDeclaration
+        declared = self.scope.declarations.get(base.text)
+        if isinstance(declared, FunctionDeclaration) and (
+                declared.body is None or isinstance(declared.body, sp.Lambda)):
+            def apply(args, fail):
+                if len(args) != 1:
+                    fail(f"{base.text}' takes one argument")
+                if _is_matrix(args[0]):
+                    fail(f"{base.text}' of a matrix (write it entrywise)")
+                t = sp.Dummy("t", real=True)
+                slope = sp.diff(declared.apply([t], fail), t)
+                return slope.subs(t, args[0])
+            return _Applicable(base.text + "'", apply, base.token)
+        return None
 
     def script(self, s: _Stream, mark) -> list:
         token = s.next()
@@ -753,6 +778,9 @@ class _Parser:
 
     def expect(self, s: _Stream, closing: str, opening):
         token = s.next()
+        if token is not None and token.kind == "rel" and token.text not in LOGICAL:
+            self.fail(token, "a relation inside parentheses (an event is read only as "
+                             "\\Pr(...), \\mathbb{P}(...) or P_{x \\sim D}(...))")
         if token is None or not ((token.kind in ("sym", "close")) and token.text == closing):
             self.fail(token if token is not None else None,
                       f"expected {closing!r} to close {self.text[opening.pos:opening.end]!r} "
@@ -1241,6 +1269,8 @@ class _Parser:
             return self.gradient(token, s)
         if name == "#":
             return self.count(token, s)
+        if name == "Pr":
+            return self.probability(token, s)
         if name in ("lfloor", "lceil"):
             inner = self.expression(s)
             self.expect(s, "⌋" if name == "lfloor" else "⌉", token)
@@ -1330,13 +1360,22 @@ class _Parser:
             return self.operator("expectation", token, s)
         if letter == "I":
             return _Eye()
-        self.fail(token, f"\\mathbb{{{letter}}} is not supported (only \\mathbb{{E}} and "
-                         "\\mathbb{I})")
+        if letter == "P":
+            return self.probability(token, s)
+        self.fail(token, f"\\mathbb{{{letter}}} is not supported (only \\mathbb{{E}}, "
+                         "\\mathbb{P} and \\mathbb{I})")
 
     def operator(self, kind: str, token, s: _Stream):
         from .ops import Cov, E, Var
         if kind in ("max", "min") or kind in _ELEMENTARY or kind == "det":
             return self.function(kind, token, s)
+        if kind == "expectation" and s.peek() is not None and s.peek().is_sym("_"):
+            mark = s.next()
+            sub = self.script(s, mark)
+            if not self.is_sampling(sub):
+                self.fail(mark, "E with a subscript reads only E_{x \\sim D}: declare the random "
+                                "variables instead")
+            self.sampled(sub, mark)
         if s.peek() is not None and s.peek().is_sym("_"):
             self.fail(s.peek(), f"{self.text[token.pos:token.end]} with a subscript is not "
                                 "supported; declare the random variables instead")
@@ -1406,6 +1445,57 @@ class _Parser:
             value = self.norm(value, None)
         return value
 
+    def is_sampling(self, items) -> bool:
+        return any(t.is_macro("sim") for t in items)
+
+    def sampled(self, items, token) -> None:
+        r"""The subscript x \sim D (or x, y \sim D) of E or P: each x must be declared random,
+        and its declared distribution is the one used (D is not read: the declarations say
+        what x is, never the subscript)."""
+        from .scope import Random
+        cut = next(k for k, t in enumerate(items) if t.is_macro("sim"))
+        names, current = [], []
+        for item in list(items[:cut]) + [Token("sym", ",", 0, 0)]:
+            if not item.is_sym(","):
+                current.append(item)
+                continue
+            stream = _Stream(current)
+            name = self.primary(stream) if current else None
+            if stream.peek() is not None and stream.peek().is_sym("_") and \
+                    isinstance(name, _Name):
+                name = self.name_subscript(name, self.script(stream, stream.next()))
+            if not isinstance(name, _Name) or not stream.at_end():
+                self.fail(token, "write the sampled variable before \\sim")
+            names.append(name.text)
+            current = []
+        for name in names:
+            if not isinstance(self.scope.declarations.get(name), Random):
+                self.fail(token, f"{name} is sampled here (\\sim): declare its distribution, "
+                                 f"e.g. '{name}: normal(0, 1)'")
+
+    def probability(self, token, s: _Stream, sub=None):
+        r"""\Pr(A), \mathbb{P}(A), P_{x \sim D}(A): the probability of the event A (a
+        statement), read as E[1_A] over the declared random variables."""
+        from .ops import E
+        if sub is None and s.peek() is not None and s.peek().is_sym("_"):
+            mark = s.next()
+            sub = self.script(s, mark)
+        if sub is not None:
+            if not self.is_sampling(sub):
+                self.fail(token, "a probability's subscript reads only x \\sim D")
+            self.sampled(sub, token)
+        opening = s.next()
+        if opening is None or not (opening.kind == "open" and opening.text in "([") and \
+                not (opening is not None and opening.is_sym("(", "[")):
+            self.fail(opening or token, "write the event of a probability in parentheses: "
+                                        "\\Pr(x > 0)")
+        event = self.statement(s)
+        closing = s.next()
+        if closing is None or closing.kind not in ("close", "sym") or closing.text not in ")]":
+            self.fail(closing or opening, f"expected the parenthesis opened at column "
+                                          f"{opening.pos + 1} to close the event")
+        return E(sp.Piecewise((sp.S.One, event), (sp.S.Zero, True)))
+
     def one(self, args, token) -> list:
         if len(args) != 1:
             self.fail(token, "takes one argument")
@@ -1427,7 +1517,12 @@ class _Parser:
             values = [self.function_argument(a, token) for a in args]
             if any(_is_matrix(v) for v in values):
                 self.fail(token, f"\\{name} of a matrix")
-            value = (sp.Max if name == "max" else sp.Min)(*values)
+            # kept as written: SymPy's simplification of max/min compares every pair of
+            # arguments (factor_terms of each difference), hundreds of ms on long ones; the
+            # checker decides what it equals. Numbers are still evaluated.
+            function = sp.Max if name == "max" else sp.Min
+            value = function(*values) if all(v.is_number for v in values) else \
+                function(*values, evaluate=False)
         elif name == "det":
             (inner,) = self.one(args, token)
             inner = self.resolve(inner)
@@ -1732,10 +1827,12 @@ class _Parser:
         try:
             while True:
                 names = []
-                while s.peek() is not None and not s.peek().is_macro("in"):
+                while s.peek() is not None and not s.peek().is_macro("in") and \
+                        not s.peek().is_sym(":"):
                     names.append(s.next())
-                if s.peek() is None or not names:
-                    self.fail(token, "write each bound variable as x \\in S")
+                if s.peek() is None or not s.peek().is_macro("in") or not names:
+                    self.fail(token, "a quantifier is read only over finite spaces, "
+                                     "x \\in \\{a, \\dots, b\\}:")
                 s.next()
                 found = self.index_names(names)
                 if len(found) != 1:
@@ -1963,7 +2060,7 @@ class _Parser:
             if not _is_matrix(other) or not _same(*other.shape):
                 self.fail(token, "I added to something that is not a square matrix")
             sized = eye.coefficient * sp.Identity(other.shape[0])
-            return sized + other if eye is left else other + sized
+            return _matrix_sum(sized, other) if eye is left else _matrix_sum(other, sized)
         left_matrix, right_matrix = _is_matrix(left), _is_matrix(right)
         if left_matrix and right_matrix:
             if not (_same(left.shape[0], right.shape[0]) and _same(left.shape[1],
@@ -1974,7 +2071,7 @@ class _Parser:
                     self.fail(token, f"cannot add a {_shape_text(left)} and a "
                                      f"{_shape_text(right)} matrix")
             else:
-                return left + right
+                return _matrix_sum(left, right)
         if left_matrix and left.shape == (1, 1):
             left = scalar_of(left)
         if right_matrix and right.shape == (1, 1):
@@ -2063,8 +2160,24 @@ class _Parser:
                                  f"{_shape_text(right)} matrix")
             if slices and _same(left.shape[0], 1) and _same(right.shape[1], 1):
                 return coefficient * inner(left, right)
-            return coefficient * (left * right)
+            return coefficient * _matrix_product(left, right)
         return left * right
+
+
+def _matrix_sum(left, right):
+    """left + right of matrices, canonical as SymPy's + makes it, without re-simplifying
+    the operands (built canonical already): SymPy's + runs doit() through every entry of an
+    explicit matrix, which re-evaluates each max/min in it."""
+    if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+        return left + right
+    return sp.MatAdd(left, right).doit(deep=False)
+
+
+def _matrix_product(left, right):
+    """left * right of matrices (in this order), as _matrix_sum."""
+    if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+        return left * right
+    return sp.MatMul(left, right).doit(deep=False)
 
 
 def _is_computation(function) -> bool:
@@ -2103,8 +2216,8 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
     SymPy functions applied to their arguments (f(x)), besides the scope's declarations."""
     parser = _Parser(text, scope, strict, index_base, like, functions)
     items = _strip_annotations(tokens(text, _with_computations(notation, functions)))
-    if any(t.kind == "rel" for t in items):
-        relation = next(t for t in items if t.kind == "rel")
+    relation = next(_top_level_relations(items), None)
+    if relation is not None:
         parser.fail(relation, "a relation inside an expression (give each side separately)")
     if any(t.kind == "rowsep" for t in items):
         parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
@@ -2124,6 +2237,19 @@ def parse_statement(text: str, scope: Scope, *, strict: bool = False, index_base
         parser.fail(next(t for t in items if t.kind == "rowsep"), "a line break \\\\ inside "
                                                                   "a statement")
     return _read(parser.whole_statement, items, parser, assumed, "statement")
+
+
+def _top_level_relations(items):
+    """The relation tokens outside any parentheses or brackets (those inside belong to an
+    event, \\Pr(x > 0), or a set)."""
+    depth = 0
+    for token in items:
+        if token.kind == "open" or token.is_sym("(", "["):
+            depth += 1
+        elif token.kind == "close" or token.is_sym(")", "]"):
+            depth -= 1
+        elif token.kind == "rel" and depth <= 0:
+            yield token
 
 
 def _read(whole, items, parser, assumed, what: str):

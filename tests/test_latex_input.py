@@ -376,6 +376,37 @@ def test_a_declared_computation_reads_back_from_the_latex_it_prints_as():
         parse_latex(to_latex(params(2)), scope, strict=True)
 
 
+def test_the_derivative_of_a_declared_function_is_its_prime():
+    value, scope = _read(r"\sigma'(x)", SIGMOID + "; x: real")
+    x = scope.lookup("x")
+    assert sp.simplify(value - sp.exp(-x) / (1 + sp.exp(-x))**2) == 0
+    value, scope = _read(r"f'(x)", "f: function; x: real")
+    assert value.has(sp.Derivative)
+    value, scope = _read(r"g'(x)", "x: real")             # not a function: the name g_prime
+    assert "g_prime" in {str(a) for a in value.free_symbols}
+
+
+def test_a_probability_is_the_expectation_of_the_events_indicator():
+    from engine.ops import Expectation
+    for text in (r"\Pr(z > 0)", r"\mathbb{P}(z > 0)", r"P_{z \sim \mathcal{N}(0, 1)}(z > 0)"):
+        value, scope = _read(text, RAND)
+        z = scope.lookup("z")
+        assert value == Expectation(sp.Piecewise((1, z > 0), (0, True)))
+    value, _ = _read(r"\mathbb{E}_{z \sim \mathcal{N}(0,1)}[z^2]", RAND)
+    assert isinstance(value, Expectation)
+
+
+@pytest.mark.parametrize("text, message", [
+    (r"P_{q \sim P_W}(q = 1)", "declare its distribution"),
+    (r"\mathbb{E}_{q \sim P_W}[q]", "declare its distribution"),
+    (r"P(t > T)", r"an event is read only as"),
+    (r"P_{z \sim P}(\forall x : x = 1)", "finite spaces"),
+])
+def test_a_probability_the_declarations_do_not_cover_is_a_clear_error(text, message):
+    with pytest.raises(ExpressionError, match=message):
+        _read(text, RAND)
+
+
 def test_annotations_labels_and_spacing_are_dropped():
     value, _ = _read(r"x \, + \; y \label{eq:1} \nonumber \quad \text{(by definition)}")
     plain, _ = _read("x + y")
