@@ -470,6 +470,16 @@ class _Applicable:
     nullary: bool = False     # may stand without arguments (a computation of nothing)
 
 
+def _element(matrix, i, j):
+    """(matrix)_{ij}. An entry of a sum or product of matrices stays an entry of it, as the
+    text writes it (and SymPy prints it), not the formula SymPy's indexing writes out: the
+    probability checker needs to see (A x + b)_j to know that E[. | A x + b] conditions on it."""
+    if isinstance(matrix, (sp.MatAdd, sp.MatMul, sp.HadamardProduct)):
+        from sympy.matrices.expressions.matexpr import MatrixElement
+        return MatrixElement(matrix, i, j)
+    return matrix[i, j]
+
+
 def _is_matrix(value) -> bool:
     return isinstance(value, (_Eye, _Slice)) or bool(getattr(value, "is_Matrix", False))
 
@@ -1050,9 +1060,9 @@ class _Parser:
         indices = self.split_indices(items)
         shift = self.index_base
         if cols == 1 and len(indices) == 1:
-            return matrix[indices[0] - shift, 0]
+            return _element(matrix, indices[0] - shift, 0)
         if len(indices) == 2:
-            return matrix[indices[0] - shift, indices[1] - shift]
+            return _element(matrix, indices[0] - shift, indices[1] - shift)
         self.fail(items[0], f"{matrix} is a {rows} x {cols} matrix: index it with two indices "
                             "(A_{ij} or A_{i,j})")
 

@@ -10,9 +10,10 @@ Uniform[-1/sqrt(n_{l-1}), 1/sqrt(n_{l-1})] and x_j ~ N(0, 1), all independent, a
 states. The widths are dims sampled in 1..2 (the exact-moment checker's grid grows with the
 number of random entries); the identities are polynomial in the widths.
 
-The conditional expectations E[. | x], E[. | y_{l-1}] cannot be written yet (nested E is not
-supported); each "E[E[f | y]]" is encoded as E[f] (tower property), with the source's text
-quoted in the justification. The general-l steps are encoded for l = 2 (i = 1, j~ = 1); the
+The conditional expectations E[. | x], E[. | y_{l-1}] are written as the source writes them
+(engine.ops.E(f, given=y)); entries (y_l)_i are MatrixElement's of the written-out y_l, so
+the checker sees that E[. | y_{l-1}] conditions on y_{l-1} itself. The general-l steps are
+encoded for l = 2 (i = 1, j~ = 1); the
 recursion and the closed form are checked on the network for l = 1, 2, 3 (exact moments for
 l = 1, 2; at l = 3 the exact-moment grid is too large for the step budget and the checker decides
 by Monte Carlo), the closed form against the recursion for L = 1..6 and for general L by
@@ -20,6 +21,7 @@ induction (ryu-hw6/p2-closed-form), and the result against a NumPy simulation of
 with PyTorch's default init for L = 1..6 (ryu-hw6/p2-simulation).
 """
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from engine import Derivation, Scope, Source, eq, fact
 from engine.computed import computation
@@ -58,8 +60,8 @@ j, k = sp.symbols("j k", integer=True, positive=True)
 
 
 def entry(v, i):
-    """(v)_i, counted from 1."""
-    return v[i - 1, 0]
+    """(v)_i, counted from 1, kept as an entry of v (not expanded into v's formula)."""
+    return MatrixElement(v, i - 1, 0)
 
 
 def frac(num, den):
@@ -76,18 +78,18 @@ mean = Derivation(
     title="Default PyTorch init, linear MLP: E[(y_l)_i] = 0, hence E[y_L] = 0",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (i)"),
     scope=S,
-    notes="General step written for l = 2, i = 1; E[E[. | y]] encoded as E[.] (conditional "
-          "E not supported); the conclusion checked for l = 1, 2, 3 (exactly for l = 1, 2, by "
+    notes="General step written for l = 2, i = 1; the conclusion checked for l = 1, 2, 3 "
+          "(exactly for l = 1, 2, by "
           "Monte Carlo at l = 3 = L, where the exact-moment grid is too large) and by "
           "simulation for L = 1..6 in ryu-hw6/p2-simulation.",
     chain=[
         E(entry(y_2, i)),
-        eq(E(linear_sum + entry(b, i)),
-           "= E[E[(y_l)_i | x]] = E[E[sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i | y_{l-1}]] "
-           "(tower property; written without the conditioning)"),
-        eq(sp.Sum(E(A[i - 1, j - 1]) * E(entry(y_prev, j)), (j, 1, n_prev)) + E(entry(b, i)),
-           "= E[sum_j E[(A_l)_ij | y_{l-1}] (y_{l-1})_j + E[(b_l)_i | y_{l-1}]] "
-           "(A_l, b_l independent of y_{l-1}, so E[(A_l)_ij | y_{l-1}] = E[(A_l)_ij])"),
+        eq(E(E(entry(y_2, i), given=x)), "= E[E[(y_l)_i | x]]"),
+        eq(E(E(linear_sum + entry(b, i), given=y_prev)),
+           "= E[E[sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i | y_{l-1}]]"),
+        eq(E(sp.Sum(E(A[i - 1, j - 1], given=y_prev) * entry(y_prev, j), (j, 1, n_prev))
+             + E(entry(b, i), given=y_prev)),
+           "= E[sum_j E[(A_l)_ij | y_{l-1}] (y_{l-1})_j + E[(b_l)_i | y_{l-1}]]"),
         eq(sp.Integer(0), "= 0."),
     ] + [
         fact(E(entry(ys[m], 1)), "=", 0,
@@ -248,26 +250,27 @@ variance = Derivation(
     title="Default PyTorch init, linear MLP: Var(y_L) = 1/3^L + sum_k 1/(3^(L-k) n_k)",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (ii)"),
     scope=S,
-    notes="General step written for l = 2, i = 1, j~ = 1; E[E[. | y_{l-1}]] encoded as E[.] "
-          "(conditional E not supported). Recursion, its two-step unrolling, the closed form "
+    notes="General step written for l = 2, i = 1, j~ = 1. Recursion, its two-step unrolling, the closed form "
           "and the conclusion checked as facts on the network for l = 1, 2, 3; every depth in "
           "ryu-hw6/p2-closed-form and ryu-hw6/p2-simulation.",
     chain=[
         Var(y_i),
         eq(E(y_i**2) - E(y_i)**2, "Var((y_l)_i) = E[(y_l)_i^2] - E[(y_l)_i]^2"),
         eq(E(y_i**2), "= E[(y_l)_i^2], since from (i) E[(y_l)_i] = 0"),
-        eq(E((A_row_sum + entry(b, i))**2),
-           "E[(y_l)_i^2] = E[E[(y_l)_i^2 | y_{l-1}]] = E[E[(sum_j (A_l)_ij (y_{l-1})_j + "
-           "(b_l)_i)^2 | y_{l-1}]] (tower property; written without the conditioning)"),
-        eq(E(A_row_sum**2) + 2 * E(A_row_sum * entry(b, i)) + E(entry(b, i)**2),
-           "= E[E[(sum_j ...)^2 | y] + 2 E[(sum_j ...)(b_l)_i | y] + E[(b_l)_i^2 | y]]"),
-        eq(E(sp.Sum(A[i - 1, j - 1] * A[i - 1, k - 1] * entry(y_prev, j) * entry(y_prev, k),
-                    (j, 1, n_prev), (k, 1, n_prev)))
-           + 2 * E(sp.Sum(A[i - 1, j - 1] * entry(b, i) * entry(y_prev, j), (j, 1, n_prev)))
+        eq(E(E(y_i**2, given=y_prev)), "E[(y_l)_i^2] = E[E[(y_l)_i^2 | y_{l-1}]]"),
+        eq(E(E((A_row_sum + entry(b, i))**2, given=y_prev)),
+           "= E[E[(sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i)^2 | y_{l-1}]]"),
+        eq(E(E(A_row_sum**2, given=y_prev) + 2 * E(A_row_sum * entry(b, i), given=y_prev)
+             + E(entry(b, i)**2, given=y_prev)),
+           "= E[E[(sum_j ...)^2 | y_{l-1}] + 2 E[(sum_j ...)(b_l)_i | y_{l-1}] "
+           "+ E[(b_l)_i^2 | y_{l-1}]]"),
+        eq(E(sp.Sum(E(A[i - 1, j - 1] * A[i - 1, k - 1], given=y_prev)
+                    * entry(y_prev, j) * entry(y_prev, k), (j, 1, n_prev), (k, 1, n_prev)))
+           + 2 * E(sp.Sum(E(A[i - 1, j - 1] * entry(b, i), given=y_prev) * entry(y_prev, j),
+                          (j, 1, n_prev)))
            + frac(1, 3 * n_prev),
-           "= E[sum_j sum_k E[(A_l)_ij (A_l)_ik | y] (y)_j (y)_k] + 2 E[sum_j E[(A_l)_ij "
-           "(b_l)_i | y] (y)_j] + 1/(3 n_{l-1}) (inner conditional E's folded into the outer "
-           "E; E[(b_l)_i^2] = 1/(3 n_{l-1}))"),
+           "= E[sum_j sum_k E[(A_l)_ij (A_l)_ik | y_{l-1}] (y_{l-1})_j (y_{l-1})_k] "
+           "+ 2 E[sum_j E[(A_l)_ij (b_l)_i | y_{l-1}] (y_{l-1})_j] + 1/(3 n_{l-1})"),
         eq(E(sp.Sum(frac(1, 3 * n_prev) * sp.KroneckerDelta(j, k)
                     * entry(y_prev, j) * entry(y_prev, k),
                     (j, 1, n_prev), (k, 1, n_prev))) + 0 + frac(1, 3 * n_prev),
