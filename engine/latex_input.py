@@ -124,7 +124,7 @@ _CONNECTIVES = {"wedge": "and", "land": "and", "vee": "or", "lor": "or", "neg": 
                 "lnot": "not"}
 _UNSUPPORTED = {"partial": "derivatives (\\partial) are not supported",
                 "iint": "multiple integrals are not supported",
-                "oint": "integrals are not supported", "lim": "limits are not supported",
+                "oint": "integrals are not supported",
                 "sup": "sup is not supported", "inf": "inf is not supported",
                 "limsup": "limsup is not supported", "liminf": "liminf is not supported",
                 "arg": "arg is not supported", "argmin": "argmin is not supported",
@@ -1275,6 +1275,8 @@ class _Parser:
             return self.big_operator(token, s)
         if name == "int":
             return self.integral(token, s)
+        if name == "lim":
+            return self.limit(token, s)
         if name == "nabla":
             return self.gradient(token, s)
         if name == "#":
@@ -1573,6 +1575,38 @@ class _Parser:
             else:
                 self.fail(token, f"a \\{token.text} of matrices is not supported")
         return (sp.Sum if token.text == "sum" else sp.Product)(body, *limits)
+
+    def limit(self, token, s: _Stream):
+        r"""\lim_{t \to a} f, a a number, \infty or -\infty, approached from one side with a^+
+        or a^-: sp.Limit(f, t, a); t is bound in f, as SymPy prints Limit."""
+        mark = s.next() if s.peek() is not None and s.peek().is_sym("_") else None
+        if mark is None:
+            self.fail(token, "\\lim needs its variable and point, e.g. \\lim_{t \\to \\infty}")
+        sub = self.script(s, mark)
+        arrows = [k for k, t in enumerate(sub) if t.kind == "rel" and t.text == "=>"]   # \\to
+        if len(arrows) != 1 or arrows[0] != 1 or not (
+                sub[0].kind in ("letter", "name") or sub[0].kind == "macro" and sub[0].text in GREEK):
+            self.fail(mark, "cannot read the limit: write \\lim_{t \\to a}")
+        point, direction = list(sub[2:]), "+-"
+        if len(point) >= 2 and point[-2].is_sym("^"):
+            side = point[-1].children if point[-1].kind == "group" else [point[-1]]
+            if len(side) != 1 or side[0].text not in "+-":
+                self.fail(point[-1], "a one-sided limit is written a^+ or a^-")
+            direction, point = side[0].text, point[:-2]
+        if not point:
+            self.fail(mark, "the limit has no point")
+        target = self.scalar(self.sub_expression(point, sub[1]), sub[1])
+        if target.free_symbols:
+            self.fail(sub[1], "a limit's point must be a number, \\infty or -\\infty")
+        symbol = sp.Symbol(sub[0].text, real=True)
+        self.bound.append({sub[0].text: (symbol, None, None)})
+        try:
+            body = self.scalar(self.resolve(self.term(s)), token)
+        finally:
+            self.bound.pop()
+        if target.is_infinite:
+            direction = "-" if target == sp.oo else "+"
+        return sp.Limit(body, symbol, target, direction)
 
     def limits(self, sub, sup, token) -> list:
         rows = [list(sub)]

@@ -525,7 +525,7 @@ REJECTED = [
     (r"\frac{\partial^2 f}{\partial x^2}", "second derivative"),
     (r"\frac{\partial v}{\partial A}", "derivative of a vector by a matrix"),
     (r"x_1 + \dots + x_n", "ellipsis"),
-    (r"\lim_{n \to \infty} x", "limit"),
+    (r"\lim_{n} x", "limit without its point"),
     (r"\begin{cases} 1 & \text{if it rains} \end{cases}", "cases with a prose condition"),
     (r"x = y", "relation in an expression"),
     (r"\frac{A}{B}", "division by a matrix"),
@@ -820,3 +820,29 @@ def test_grade_checks_connectives_between_statements_not_the_statements_themselv
     assert steps == [(1, "=>", "verified"), (1, "=>", "verified"), (3, "<=>", "refuted")]
     witness = [s for d in data["derivations"] for s in d["steps"] if s["line"] == 3][0]
     assert not 0 < witness["counterexample"]["values"]["x"] < 1
+
+
+def test_declarations_for_a_range_of_lines_hold_only_there(tmp_path):
+    """A document that reuses a name per question: y is a square in one, a cube in the next."""
+    document = tmp_path / "two.md"
+    document.write_text("$$y = x^2$$\n\n$$y = x^3$$\n\n$$y = x^2$$\n")
+    declarations = tmp_path / "two.decls"
+    declarations.write_text("x: real\nlines 1-1: y: define(x**2)\n"
+                            "lines 3-3: y: define(x**3)   # the second question\n")
+    result = run("grade", str(document), "--decls", str(declarations), "--format", "json")
+    import json
+    data = json.loads(result.stdout)
+    verdicts = [(s["line"], s["verdict"]) for d in data["derivations"] for s in d["steps"]]
+    assert [v for _, v in verdicts[:2]] == ["proved", "proved"], verdicts
+    assert verdicts[2][0] == 5 and verdicts[2][1] == "unknown"    # y undeclared on line 5
+
+
+def test_limits_read_as_sympy_prints_them_with_their_side():
+    S = Scope()
+    S.scalar("beta", "real", interval=(0, 1))
+    read = parse_latex(r"\lim_{t \to \infty}\left(1 - \beta^{t}\right)", S)
+    assert isinstance(read, sp.Limit) and read.args[2] == sp.oo
+    assert parse_latex(r"\lim_{x \to 0^+} \frac{\sin x}{x}", S).args[3] == sp.Symbol("+")
+    for bad in (r"\lim t", r"\lim_{t} t", r"\lim_{t \to \beta} t", r"\lim_{t \to 0^{x}} t"):
+        with pytest.raises(ExpressionError):
+            parse_latex(bad, S)

@@ -8,10 +8,10 @@ own i = 0 term is (1 - beta_1) g_t, not g_{t-1}). The unrolling is checked at t 
 m_1..m_5 defined by the recursion (g_0 is declared so that the solution's formula can be
 evaluated); the closed form for every t by induction; and, under stationary gradients (g_i
 i.i.d. with mean mu), E[m_t] = (1 - beta_1^t) E[g], the bias that the correction removes.
-Its last claim, that the denominator 1 - beta_1^t approaches zero as t grows, is refuted (as
-"the denominator decreases with t"): it grows towards 1, so the correction matters in the first
-steps and fades later. "beta_1^t m_0 tends to zero" is not encoded: with m_0 = 0 the term is 0,
-and the approximation checker does not decide limits of beta_1^t as t -> oo within the budget.
+"beta_1^t m_0 tends to zero" is checked as the limit t -> oo (taken by SymPy at each sampled
+beta_1 in (0, 1) and m_0). Its last claim, that the denominator 1 - beta_1^t approaches zero as
+t grows, is refuted: the limit is 1, and 1 - beta_1^t grows with t, so the correction matters
+in the first steps and fades later.
 """
 import sympy as sp
 
@@ -129,6 +129,8 @@ bp = P.scalar("beta_1", "real", interval=(0, 1))
 mu = P.scalar("mu")
 s = P.scalar("s", "positive")
 tp = P.dim("t", 1, 6)
+m_0p = P.scalar("m_0")
+t_large = sp.Symbol("t", integer=True, positive=True)     # bound by lim_{t -> oo}
 gr = P.random_vector("g", tp, Normal(mu, s))          # g_1..g_t i.i.d., E[g] = mu
 m_t = sum_written(bp, tp, lambda k: gr[tp - k - 1, 0])   # m_0 = 0; g_(t-i) is entry t - i
 
@@ -149,7 +151,9 @@ bias = Derivation(
              "the bias-corrected m_hat_t = m_t / (1 - beta_1^t) has E[m_hat_t] = E[g]"),
         fact(sp.Abs((1 - bp**tp) * mu), "<=", sp.Abs(mu),
              "'tends to zero with bias': |E[m_t]| = (1 - beta_1^t) |E[g]| <= |E[g]|"),
-        fact(1 - bp**(tp + 1), "<=", 1 - bp**tp,
+        fact(sp.Limit(bp**t_large * m_0p, t_large, sp.oo), "=", 0,
+             "'As t becomes larger, the term beta_1^t m_0 tends to zero'"),
+        fact(sp.Limit(1 - bp**t_large, t_large, sp.oo), "=", 0,
              "'As t becomes larger, beta_1^t dominates the denominator, making it approach zero'",
              expect=REFUTED,
              note="The denominator 1 - beta_1^t grows with t (beta_1^t shrinks), from 1 - beta_1 "
@@ -157,10 +161,12 @@ bias = Derivation(
                   "is largest at t = 1 and tends to 1: it matters early and fades, which is why "
                   "it 'prevents m_hat_t from becoming too small' in the first steps.",
              correction=[
+                 fact(sp.Limit(1 - bp**t_large, t_large, sp.oo), "=", 1,
+                      "the denominator 1 - beta_1^t tends to 1"),
                  fact(1 - bp**(tp + 1), ">=", 1 - bp**tp,
                       "the denominator 1 - beta_1^t increases with t"),
                  fact(1 - bp**tp, ">=", 1 - bp,
-                      "1 - beta_1^t >= 1 - beta_1 > 0 for every t >= 1 (and it tends to 1)"),
+                      "1 - beta_1^t >= 1 - beta_1 > 0 for every t >= 1"),
              ]),
     ],
 )
