@@ -26,7 +26,9 @@ Declarations (engine.expressions.parse_declarations) come from, in order: a decl
 the document's own comment lines `% engine: DECLS` (or `<!-- engine: DECLS -->` in Markdown),
 and --where. A declarations file may also hold `expect LINE refuted [note]` lines (as may a
 `% engine: expect refuted [note]` comment on the line itself): the steps on that line are then
-expected to be refuted, like a derivation's `expect=REFUTED`.
+expected to be refuted, like a derivation's `expect=REFUTED`; and `lines A-B: DECLS` lines,
+declarations that hold only for the display math on lines A to B (a document that reuses a
+name per question: y_hat is a softmax output in one, a sigmoid in the next).
 """
 from __future__ import annotations
 
@@ -49,6 +51,8 @@ _WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:aligned|alignedat|split|gathered|mu
                        r"(?:\{\d+\})?")
 _ENGINE_COMMENT = re.compile(r"(?<!\\)%\s*engine:(?P<text>[^\n]*)|<!--\s*engine:(?P<html>.*?)-->",
                              re.S)
+_LEADING_PROSE = re.compile(r"^\s*&?\s*\\(?:text\w*|mbox|mathrm)\s*\{([^{}]*)\}\s*&?\s*[=<>]")
+_SECTION = re.compile(r"lines\s+(?P<first>\d+)\s*-\s*(?P<last>\d+)\s*:(?P<decls>.*)$", re.I)
 _EXPECT = re.compile(r"expect\s+(?:line\s+)?(?P<line>\d+)?\s*:?\s*(?P<verdict>refuted|unknown|"
                      r"error)\b\s*(?:[-:]+\s*)?(?P<note>.*)$", re.I)
 
@@ -80,6 +84,7 @@ class _Chain:
     line: int
     steps: list = field(default_factory=list)
     last: object = None          # the side the next `= ...` continues from
+    scope: object = None         # the declarations its lines were read with
 
 
 @dataclass(frozen=True)
@@ -197,8 +202,22 @@ def read_declarations_file(path: Path) -> tuple[str, list]:
                 else found.group("note").strip()
             expects.append((int(found.group("line")), found.group("verdict").lower(), note))
             continue
+        if _SECTION.match(content):
+            continue                           # declaration_sections reads these
         declarations.append(content.rstrip(";"))
     return "; ".join(declarations), expects
+
+
+def declaration_sections(path: Path) -> list[tuple[int, int, str]]:
+    """The `lines A-B: DECLS` entries of a declarations file: (A, B, DECLS), the entries of
+    one range joined in the file's order."""
+    sections: dict = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        found = _SECTION.match(raw.split("#", 1)[0].strip())
+        if found:
+            span = (int(found.group("first")), int(found.group("last")))
+            sections.setdefault(span, []).append(found.group("decls").strip().rstrip(";"))
+    return [(first, last, "; ".join(parts)) for (first, last), parts in sections.items()]
 
 
 def declarations_for(document: Path, explicit: Path | None) -> Path | None:
@@ -237,9 +256,11 @@ def _joined(lines: list[Line]) -> list[Line]:
     return out
 
 
-def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[list, list]:
+def plan_document(text: str, scope, *, strict: bool, expects: dict,
+                  sections: tuple = ()) -> tuple[list, list]:
     """The chains of a document's display math, each a list of planned steps; and the names
-    assumed to be real scalars."""
+    assumed to be real scalars. `sections` are (first line, last line, scope): lines in that
+    range are read with that scope instead of `scope`."""
     from .latex_input import Side, collect_macros, expand_macros, read_statements
     from .model import Verdict
 
@@ -250,7 +271,12 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
     spans = [(m.start(), m.end()) for m in _DISPLAY.finditer(text)]
     previous_display = None
     chain: _Chain | None = None
+    outer = scope
     for line in _joined(raw):
+        scope = next((own for first, last, own in sections if first <= line.line <= last),
+                     outer)
+        if chain is not None and chain.scope is not scope:
+            chain = None                       # a chain does not cross into other declarations
         if line.display != previous_display:
             joinable = previous_display is not None and line.display == previous_display + 1 \
                 and not text[spans[previous_display][1]:spans[line.display][0]].strip()
@@ -269,7 +295,7 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
             target = chain if chain is not None and re.match(r"\s*&?\s*[=<>]", line.text) \
                 else None
             if target is None:
-                target = _Chain(line.line)
+                target = _Chain(line.line, scope=scope)
                 chains.append(target)
             target.steps.append(_Planned(line.line, "?", target.last or unreadable, unreadable,
                                          expected=expectation[0], note=expectation[1],
@@ -284,7 +310,7 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
             # connectives are steps, decided by the logic checker.
             for side in (sd for st in statements for sd in st.sides):
                 assumed.extend(name for name in side.assumed if name not in assumed)
-            chain = _Chain(line.line)
+            chain = _Chain(line.line, scope=scope)
             chains.append(chain)
             for before, after in zip(statements, statements[1:]):
                 if after.connective:
@@ -300,10 +326,13 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
                 assumed.extend(name for name in side.assumed if name not in assumed)
             if statement.leading:
                 if chain is None or chain.last is None:
-                    chain = _Chain(line.line)
+                    chain = _Chain(line.line, scope=scope)
                     chains.append(chain)
-                    lhs = Side("", 0, None, "the line continues a chain, but there is no "
-                                            "expression above it to continue from")
+                    prose = _LEADING_PROSE.match(line.text)
+                    lhs = Side("", 0, None, f"the left side is prose ({prose.group(1)!r}), "
+                                            "not read as math") if prose else \
+                        Side("", 0, None, "the line continues a chain, but there is no "
+                                          "expression above it to continue from")
                 else:
                     lhs = chain.last
                 relations = (statement.leading,) + statement.relations
@@ -314,7 +343,7 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict) -> tuple[lis
                         line.line, statement.connective, _statement_text(previous_statement),
                         _statement_text(statement), statement.annotation, expectation[0],
                         expectation[1]))
-                chain = _Chain(line.line)
+                chain = _Chain(line.line, scope=scope)
                 chains.append(chain)
                 relations, sides = statement.relations, statement.sides
             for k, relation in enumerate(relations):
@@ -437,12 +466,19 @@ def _prepare(path: Path, settings, where: str, decls: Path | None, strict: bool,
     for line, verdict, note in listed:
         expects.setdefault(line, []).append((verdict, note))
     _declare(where, scope, "--where")
+    sections = []
+    for first, last, declared in declaration_sections(decl_file) if decl_file else ():
+        own = Scope(dict(scope.declarations))
+        _declare(declared, own, f"{decl_file} (lines {first}-{last})")
+        sections.append((first, last, own))
     parse_started = time.perf_counter()
-    chains, assumed = plan_document(text, scope, strict=strict, expects=expects)
+    chains, assumed = plan_document(text, scope, strict=strict, expects=expects,
+                                    sections=tuple(sections))
     parse_seconds = time.perf_counter() - parse_started
     for number, chain in enumerate(chains, 1):
         for index, step in enumerate(chain.steps, 1):
-            step.work = _register(path, chain, index, step, scope, settings, Relation)
+            step.work = _register(path, chain, index, step, chain.scope or scope, settings,
+                                  Relation)
     return {"path": path, "chains": chains, "assumed": assumed, "scope": scope,
             "parse_seconds": parse_seconds, "declarations": str(decl_file or "")}
 

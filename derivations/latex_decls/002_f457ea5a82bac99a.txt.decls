@@ -3,10 +3,17 @@
 
 # Question 1 e: softmax versus logistic regression; sigma is the logistic sigmoid
 n: dim
-x w_l w_s1 w_s2: vector(n)
-b_l b_s1 b_s2: real
+x w_l: vector(n)
+b_l: real
 W_l: define(w_l.T)                   # the solution writes W_l x and w_l . x for the same logit
 sigma: function(lambda t: 1/(1 + exp(-t)))
+# softmax regression, before the substitution: independent weights and biases
+lines 96-96: w_s1 w_s2: vector(n); b_s1 b_s2: real
+# logistic regression: y_hat is its output here
+lines 102-102: y_hat: define(sigma(tr(w_l.T*x) + b_l))
+# "let's define w_s1 = w_l, w_s2 = -w_l, b_s1 = b_l, and b_s2 = -b_l"; Z is the normalization
+# term defined after the softmax display
+lines 106-106: w_s1: define(w_l); w_s2: define(-w_l); b_s1: define(b_l); b_s2: define(-b_l); Z: define(exp(tr(w_s1.T*x) + b_s1) + exp(tr(w_s2.T*x) + b_s2))
 
 # Question 5: gradient descent on J(w) = w^T H w with H = Q Lambda Q^T
 Q: matrix(n, n, orthogonal)
@@ -14,6 +21,10 @@ Lambda: matrix(n, n, diagonal)
 H: define(Q*Lambda*Q.T, symmetric)
 epsilon eta: positive
 w_0 w_old: vector(n)
+# (b) one gradient-descent step, grad J(w) = 2 H w: w_new is that step in these lines
+lines 239-243: w_new: define(w_old - 2*epsilon*H*w_old)
+# (d) Newton's method with the Hessian 2 H: w_new is its step in these lines
+lines 281-289: w_new: define(w_old - eta*(2*H)**-1*(2*H*w_old))
 w_1: define(w_0 - 2*epsilon*H*w_0)   # one step of w_t = w_{t-1} - epsilon grad J(w_{t-1}), grad J = 2 H w
 w_2: define(w_1 - 2*epsilon*H*w_1)
 

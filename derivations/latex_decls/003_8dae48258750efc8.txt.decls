@@ -11,3 +11,6 @@ s_A s_B: positive
 A: normal(mu_A, s_A)
 B: laplace(mu_B, s_B)
 Y: normal(mu_A, s_B)
+
+# the width of layer l: the summation bound of sum_{j=1}^{n_l}
+n_l: dim
