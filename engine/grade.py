@@ -100,10 +100,16 @@ class DocumentStats:
     sides: int
     check_seconds: float
     assumed: tuple
+    step_parse_ms: tuple = ()    # each step's share of its line's reading time
 
     @property
     def parse_ms_per_step(self) -> float:
         return 1000 * self.parse_seconds / self.steps if self.steps else 0.0
+
+    @property
+    def parse_ms_median(self) -> float:
+        import statistics
+        return statistics.median(self.step_parse_ms) if self.step_parse_ms else 0.0
 
 
 @dataclass(frozen=True)
@@ -257,10 +263,11 @@ def _joined(lines: list[Line]) -> list[Line]:
 
 
 def plan_document(text: str, scope, *, strict: bool, expects: dict,
-                  sections: tuple = ()) -> tuple[list, list]:
+                  sections: tuple = (), timings: list | None = None) -> tuple[list, list]:
     """The chains of a document's display math, each a list of planned steps; and the names
     assumed to be real scalars. `sections` are (first line, last line, scope): lines in that
-    range are read with that scope instead of `scope`."""
+    range are read with that scope instead of `scope`. `timings`, when given, receives each
+    step's share (ms) of the time its line took to read."""
     from .latex_input import Side, collect_macros, expand_macros, read_statements
     from .model import Verdict
 
@@ -273,6 +280,8 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict,
     chain: _Chain | None = None
     outer = scope
     for line in _joined(raw):
+        if timings is not None:
+            _share_line_time(timings, chains)
         scope = next((own for first, last, own in sections if first <= line.line <= last),
                      outer)
         if chain is not None and chain.scope is not scope:
@@ -352,7 +361,22 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict,
                                             else "", expectation[0], expectation[1]))
             chain.last = sides[-1]
             previous_statement = statement
+    if timings is not None:
+        _share_line_time(timings, chains)
     return [c for c in chains if c.steps], assumed
+
+
+def _share_line_time(timings: list, chains: list) -> None:
+    """Close the line being timed: its reading time split evenly over the steps it added.
+    `timings` holds the per-step shares and, last, the line's (start time, steps before)."""
+    now = time.perf_counter()
+    count = sum(len(c.steps) for c in chains)
+    if timings and isinstance(timings[-1], tuple):
+        started, before = timings.pop()
+        added = count - before
+        if added:                  # a line with no step (prose, a lone expression) adds none
+            timings.extend([1000 * (now - started) / added] * added)
+    timings.append((time.perf_counter(), count))
 
 
 _RELATIONALS = {"=": "Eq", "<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge", "≠": "Ne"}
@@ -472,15 +496,18 @@ def _prepare(path: Path, settings, where: str, decls: Path | None, strict: bool,
         _declare(declared, own, f"{decl_file} (lines {first}-{last})")
         sections.append((first, last, own))
     parse_started = time.perf_counter()
+    timings: list = []
     chains, assumed = plan_document(text, scope, strict=strict, expects=expects,
-                                    sections=tuple(sections))
+                                    sections=tuple(sections), timings=timings)
     parse_seconds = time.perf_counter() - parse_started
+    timings = [t for t in timings if not isinstance(t, tuple)]
     for number, chain in enumerate(chains, 1):
         for index, step in enumerate(chain.steps, 1):
             step.work = _register(path, chain, index, step, chain.scope or scope, settings,
                                   Relation)
     return {"path": path, "chains": chains, "assumed": assumed, "scope": scope,
-            "parse_seconds": parse_seconds, "declarations": str(decl_file or "")}
+            "parse_seconds": parse_seconds, "declarations": str(decl_file or ""),
+            "step_parse_ms": tuple(timings)}
 
 
 def _declare(text: str, scope, where: str) -> None:
@@ -576,7 +603,7 @@ def _assemble(document: dict, outcomes: dict, lines: dict):
                                         tuple(steps)))
     stats = DocumentStats(str(path), document["declarations"], found, parsed, decided, refuted,
                           document["parse_seconds"], sides, check_seconds,
-                          tuple(document["assumed"]))
+                          tuple(document["assumed"]), document["step_parse_ms"])
     return results, stats
 
 
@@ -702,7 +729,8 @@ def render_text(report: GradeReport, width: int = 120) -> str:
             out.append(f"  assumed real scalars: {', '.join(stats.assumed)}")
         out.append(f"  -> {stats.steps} steps: {stats.parsed} parsed, {stats.decided} decided "
                    f"({stats.refuted} refuted), {stats.steps - stats.parsed} unparsed; parsing "
-                   f"{stats.parse_ms_per_step:.2f} ms per step, checking {stats.check_seconds:.1f} s")
+                   f"{stats.parse_ms_per_step:.2f} ms per step (median "
+                   f"{stats.parse_ms_median:.2f}), checking {stats.check_seconds:.1f} s")
         out.append("")
     for error in report.run.load_errors:
         out.append(f"error: {error}")
@@ -736,6 +764,7 @@ def report_dict(report: GradeReport) -> dict:
     data["documents"] = [{"file": s.file, "declarations": s.declarations, "steps": s.steps,
                           "parsed": s.parsed, "decided": s.decided, "refuted": s.refuted,
                           "parse_ms_per_step": round(s.parse_ms_per_step, 3),
+                          "parse_ms_median": round(s.parse_ms_median, 3),
                           "check_seconds": round(s.check_seconds, 3),
                           "assumed_real": list(s.assumed)} for s in report.documents]
     data["seconds"] = round(report.seconds, 3)
