@@ -24,6 +24,12 @@ What it reads
   \approx, \iff \implies \Rightarrow \to (between statements), := \triangleq \coloneqq
   \leftarrow (definitions, not checked). \text{...} and \quad annotations end a formula: they
   are kept as the step's justification, never read as math.
+  Also: \mathbb{E}[x \middle| y] and [x \mid y] (conditional expectation), \mathbb{E}_{x \sim D}
+  and \Pr(A), \mathbb{P}(A), P_{x \sim D}(A) (E of the event's indicator; x must be declared
+  random), f'(x) of a declared function f (its derivative), \mathbf{1}_{n \times m} (a matrix of
+  ones), \forall x \in \{a, \dots, b\}, y \in \{1, 2\}^{k}:\ statement and
+  \#\{x \in S :\ condition\} (engine.finite.ForAll / Count), and an @computation passed in
+  `functions` from the LaTeX it prints as.
 
 Names
   A letter is a name; adjacent letters are a product (`ax` is a*x) unless together they spell a
