@@ -6,7 +6,8 @@ import sympy as sp
 
 from engine import Relation, Scope, Verdict
 from engine.check import check_relation
-from engine.distributions import Bernoulli, Normal, Symmetric, Uniform
+from engine.distributions import (Bernoulli, Laplace, Normal, Symmetric, SymmetricDiscrete,
+                                  Uniform)
 from engine.ops import Cov, E, Var, sqnorm, tr
 
 
@@ -59,36 +60,64 @@ def test_identical_integrands_under_linearity_are_pointwise():
 
 
 def relu_scope(distribution):
+    """z with the given law and u ~ N(0, 1): E[max(z, 0)^2 u^2] = E[max(z, 0)^2] is of two
+    random scalars, so no quadrature rule applies and Monte Carlo decides it."""
     S = Scope()
     z = S.random("z", distribution)
-    return S, z
+    u = S.random("u", Normal(0, 1))
+    return S, z, sp.Max(z, 0)**2 * u**2
 
 
 def test_monte_carlo_decides_non_polynomial_integrands():
-    S, z = relu_scope(Normal(0, 1))
-    outcome = decide(E(sp.Max(z, 0)**2), sp.Rational(1, 2), S)
+    S, z, relu_u = relu_scope(Normal(0, 1))
+    outcome = decide(E(relu_u), sp.Rational(1, 2), S)
     assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
     assert "threshold" in outcome.detail and "1e-06" in outcome.detail
 
 
 @pytest.mark.parametrize("wrong", [1, sp.Rational(1, 4), -sp.Rational(1, 2), sp.Rational(3, 5)])
 def test_monte_carlo_catches_a_wrong_factor_or_sign(wrong):
-    S, z = relu_scope(Normal(0, 1))
-    outcome = decide(E(sp.Max(z, 0)**2), wrong, S)
+    S, z, relu_u = relu_scope(Normal(0, 1))
+    outcome = decide(E(relu_u), wrong, S)
     assert outcome.verdict == Verdict.REFUTED and outcome.counterexample["z"] > 5
 
 
 def test_monte_carlo_has_no_false_alarm_over_many_seeds():
-    S, z = relu_scope(Uniform(-1, 2))
-    truth = sp.Rational(4, 3) / 3        # E[max(z,0)^2] = (1/3) * (2^3/3) / ... = 8/9 * 1/2
-    truth = sp.Integer(8) / 9
+    S, z, relu_u = relu_scope(Uniform(-1, 2))
+    truth = sp.Integer(8) / 9            # E[max(z, 0)^2] = int_0^2 z^2 / 3 dz, E[u^2] = 1
     refuted = [seed for seed in range(40)
-               if decide(E(sp.Max(z, 0)**2), truth, S, seed).verdict == Verdict.REFUTED]
+               if decide(E(relu_u), truth, S, seed).verdict == Verdict.REFUTED]
     assert refuted == []
 
 
+@pytest.mark.parametrize("law, truth", [(Normal(0, 1), sp.Rational(1, 2)),
+                                        (Uniform(-1, 2), sp.Integer(8) / 9),
+                                        (Laplace(0, 1), sp.Integer(1)),
+                                        (SymmetricDiscrete((1, 3)), sp.Rational(5, 2))])
+def test_a_function_of_one_random_scalar_is_integrated_by_quadrature(law, truth):
+    """E[max(z, 0)^2] against its density (or atoms): deterministic, so a wrong factor is
+    refuted with the relative difference, not a z-score."""
+    S, z, _ = relu_scope(law)
+    outcome = decide(E(sp.Max(z, 0)**2), truth, S)
+    assert outcome.verdict == Verdict.VERIFIED and "quadrature" in outcome.method, outcome
+    wrong = decide(E(sp.Max(z, 0)**2), truth * sp.Rational(11, 10), S)
+    assert wrong.verdict == Verdict.REFUTED and wrong.method.startswith("exact moments")
+    assert wrong.counterexample["lhs"] == pytest.approx(float(truth), rel=1e-9)
+
+
+def test_an_entry_of_a_random_vector_is_integrated_alone():
+    S = Scope()
+    n = S.dim("n", 2, 4)
+    u = S.random_vector("u", n, Normal(0, 4))
+    j = sp.Symbol("j", integer=True, positive=True)
+    total = sp.Sum(E(sp.Max(u[j - 1, 0], 0)**2), (j, 1, n))
+    outcome = decide(total, 2 * n, S)                  # n times E[max(0, u_j)^2] = 4 / 2
+    assert outcome.verdict == Verdict.VERIFIED and "quadrature" in outcome.method, outcome
+    assert decide(total, 4 * n, S).verdict == Verdict.REFUTED
+
+
 def test_any_symmetric_distribution_is_checked_for_several_and_says_which():
-    S, z = relu_scope(Symmetric(1))
+    S, z, _ = relu_scope(Symmetric(1))
     outcome = decide(E(sp.Max(z, 0)**2), E(z**2) / 2, S)
     assert outcome.verdict == Verdict.VERIFIED
     for name in ("Normal", "Uniform", "Laplace", "SymmetricDiscrete"):
@@ -96,7 +125,7 @@ def test_any_symmetric_distribution_is_checked_for_several_and_says_which():
 
 
 def test_a_gaussian_only_fact_is_refuted_for_another_symmetric_distribution():
-    S, z = relu_scope(Symmetric(1))
+    S, z, _ = relu_scope(Symmetric(1))
     outcome = decide(E(z**4), 3, S)              # true for the normal only
     assert outcome.verdict == Verdict.REFUTED
     assert "Uniform" in outcome.detail or "Laplace" in outcome.detail

@@ -15,6 +15,7 @@ written out) is evaluated on each instance by quadrature, so it can be set again
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from statistics import NormalDist
 
@@ -248,7 +249,7 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
         # instance does not pay for the exact grids of the smaller ones first
         return _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng,
                             settings, member, families)
-    exact = 0
+    exact, used = 0, set()
     for trial in range(numeric_settings.trials):
         try:
             values = sample_instance(scope, declarations, rng, member=member)
@@ -267,7 +268,7 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
             else:
                 found, marks, written = terms, holders, outer
             expectations = {marks[t]: _exact(t.args[0], values, scope, random_names, rng,
-                                             member) for t in found}
+                                             member, used) for t in found}
             return tuple(evaluate(_integrals_valued(side, values, random_names),
                                   {**values, **expectations}) for side in written)
 
@@ -305,11 +306,16 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
         exact += 1
     if exact == 0:
         return Outcome(Verdict.UNKNOWN, "exact moments", "no sampled instance was in the domain")
-    return Outcome(Verdict.VERIFIED, f"exact moments: {exact} instances, "
-                   f"rtol {numeric_settings.rtol:g}" + _QUADRATURE_NOTE * _has_integral(outer),
+    by_rule = "quadrature" in used
+    return Outcome(Verdict.VERIFIED, f"exact moments{' + quadrature' * by_rule}: {exact} "
+                   f"instances, rtol {numeric_settings.rtol:g}"
+                   + _QUADRATURE_NOTE * _has_integral(outer),
                    f"E[.] computed exactly from the distributions' means and variances "
-                   f"(integrands of degree <= 2 in each random variable) on {exact} random "
-                   "instances of the other symbols")
+                   f"(integrands of degree <= 2 in each random variable)"
+                   + (", or, for an integrand of one random scalar, by Gauss-Legendre "
+                      "quadrature against its density (64 and 128 panels agreeing to "
+                      f"{QUADRATURE_AGREEMENT:g})" if by_rule else "")
+                   + f" on {exact} random instances of the other symbols")
 
 
 def _failure(exc) -> Outcome:
@@ -334,9 +340,152 @@ def _with_randoms(values, scope, random_names, assignment: dict) -> dict:
     return result
 
 
-def _exact(integrand, values, scope, random_names, rng, member):
-    """E[integrand] given the deterministic `values`, exactly, for integrands of degree <= 2
-    in each random declaration. Raises NotPolynomial otherwise."""
+def _exact(integrand, values, scope, random_names, rng, member, used: set):
+    """E[integrand] given the deterministic `values`: exactly for integrands of degree <= 2 in
+    each random declaration, else by quadrature when it depends on one random scalar (adds
+    "quadrature" to `used`). Raises NotPolynomial when neither applies."""
+    try:
+        return _polynomial_expectation(integrand, values, scope, random_names, rng, member)
+    except NotPolynomial as failure:        # or GridTooLarge, which Monte Carlo needs to know
+        try:
+            total = 0.0             # E is linear: a sum of functions of one scalar each
+            for term in _summands(integrand, values):
+                if any(_depends(term, d, scope) for d in scope.randoms()):
+                    total += _by_quadrature(term, values, scope, random_names, member)
+                else:
+                    value = np.asarray(evaluate(term, values), dtype=float)
+                    if value.size != 1:
+                        raise NotPolynomial()
+                    total += float(value.reshape(-1)[0])
+        except NotPolynomial:
+            raise failure from None
+        used.add("quadrature")
+        return total
+
+
+def _one_scalar_each(integrand, values, scope) -> bool:
+    """Whether every summand of the integrand depends on at most one random scalar."""
+    try:
+        for term in _summands(integrand, values):
+            groups = [d for d in scope.randoms() if _depends(term, d, scope)]
+            if len(groups) > 1:
+                return False
+            if groups:
+                _single_entry(term, groups[0], values, scope)
+    except (NotPolynomial, NotEvaluable, ShapeError, TypeError, ValueError):
+        return False
+    return True
+
+
+def _summands(integrand, values) -> list:
+    """The terms of the integrand as a sum, with sums over ranges written out at the
+    instance's dimensions."""
+    dims = tuple(sorted(((symbol, sp.Integer(int(value))) for symbol, value in values.items()
+                         if isinstance(symbol, sp.Symbol) and symbol.is_integer
+                         and np.ndim(value) == 0 and float(value) == int(value)), key=str))
+    return list(_summands_at(integrand, dims))
+
+
+@functools.lru_cache(maxsize=256)
+def _summands_at(integrand, dims: tuple) -> tuple:
+    """_summands at the dimensions `dims` ((symbol, value) pairs), remembered: writing a sum
+    out rebuilds its terms, which is slow for Max/Min, and the instances of a step share sizes."""
+    out = []
+    for term in sp.Add.make_args(integrand):
+        if isinstance(term, sp.Sum):
+            written = _terms(term.function, list(term.limits), dict(dims))
+            if written is not None:
+                out += [t for w in written for t in _summands_at(w, dims)]
+                continue
+        out.append(term)
+    return tuple(out)
+
+
+QUADRATURE_AGREEMENT = 1e-10
+
+
+def _by_quadrature(integrand, values, scope, random_names, member):
+    """E[integrand] when it depends on one random scalar (a scalar declaration or one entry of
+    a matrix one): the distribution's quadrature rule at 64 and at 128 panels, which must agree
+    to QUADRATURE_AGREEMENT (relative), else NotPolynomial."""
+    groups = [d for d in scope.randoms() if _depends(integrand, d, scope)]
+    if len(groups) != 1:
+        raise NotPolynomial()
+    decl = groups[0]
+    entry = _single_entry(integrand, decl, values, scope)
+    distribution = concrete(decl, member)
+    params = [float(evaluate(p, values)) for p in distribution.params]
+    results = []
+    for panels in (64, 128):
+        try:
+            points, weights, exact = distribution.rule(panels, *params)
+        except NotImplementedError:
+            raise NotPolynomial() from None
+        if entry is None:
+            assignment = points
+        else:
+            rows, cols, i, j = entry
+            assignment = np.zeros((len(points), rows, cols))
+            assignment[:, i, j] = points
+        batched = _with_randoms(values, scope, random_names, {decl.symbol: assignment})
+        f = np.asarray(evaluate(integrand, batched), dtype=float)
+        if f.ndim >= 2 and f.shape[-2:] == (1, 1):
+            f = f[..., 0, 0]
+        if f.ndim > 1:
+            raise NotPolynomial()
+        results.append(float(weights @ np.broadcast_to(f, points.shape)))
+        if exact:
+            break
+    if not np.all(np.isfinite(results)) or \
+            abs(results[-1] - results[0]) > QUADRATURE_AGREEMENT * max(1.0, abs(results[-1])):
+        raise NotPolynomial()
+    return results[-1]
+
+
+def _single_entry(integrand, decl, values, scope):
+    """None when `decl` is a scalar; (rows, cols, i, j) when the integrand uses only the entry
+    (i, j) of the matrix `decl`; NotPolynomial otherwise (several entries, or the declaration
+    reached through a definition)."""
+    if not isinstance(decl.symbol, sp.MatrixSymbol):
+        return None
+    rows, cols = (int(evaluate(v, values)) for v in decl.symbol.shape)
+    if rows * cols == 1:
+        return rows, cols, 0, 0
+    from sympy.matrices.expressions.matexpr import MatrixElement
+
+    from ..ops import Col, Row
+    uses = {e for e in sp.preorder_traversal(integrand)
+            if isinstance(e, MatrixElement) and e.parent == decl.symbol
+            or isinstance(e, (Row, Col)) and e.matrix == decl.symbol}
+    if len(uses) != 1:
+        raise NotPolynomial()
+    (use,) = uses
+    if _mentioned_outside(integrand, use, decl.symbol):
+        raise NotPolynomial()
+    if isinstance(use, MatrixElement):
+        i, j = use.i, use.j
+    elif (cols if isinstance(use, Row) else rows) == 1:     # the slice of a vector is an entry
+        i, j = (use.index - 1, 0) if isinstance(use, Row) else (0, use.index - 1)
+    else:
+        raise NotPolynomial()
+    if not (sp.sympify(i).is_Integer and sp.sympify(j).is_Integer):
+        raise NotPolynomial()
+    return rows, cols, int(i), int(j)
+
+
+def _mentioned_outside(expr, use, symbol) -> bool:
+    """Whether `symbol` occurs in expr other than inside `use` (walked, not rebuilt: rebuilding
+    Max and Min re-evaluates them, which is slow)."""
+    if expr == use:
+        return False
+    if expr == symbol:
+        return True
+    return any(_mentioned_outside(arg, use, symbol) for arg in expr.args)
+
+
+def _polynomial_expectation(integrand, values, scope, random_names, rng, member):
+    """E[integrand] exactly for integrands of degree <= 2 in each random declaration: fitted
+    on a grid of points per declaration, confirmed at extra points. Raises NotPolynomial."""
     groups = [d for name, d in scope.declarations.items()
               if isinstance(d, Random) and _depends(integrand, d, scope)]
     plans = [_quadratic_plan(decl, values, rng, member) for decl in groups]
@@ -377,6 +526,8 @@ def _grid_too_large(terms, scope, declarations, member) -> bool:
     except (DomainError, DeclarationError, NotEvaluable, ShapeError):
         return False
     for term in terms:
+        if _one_scalar_each(term.args[0], values, scope):
+            continue                        # quadrature, summand by summand
         points = 1
         for decl in scope.randoms():
             if _depends(term.args[0], decl, scope):
