@@ -472,18 +472,6 @@ def test_a_side_that_cannot_be_read_does_not_stop_the_others():
     assert second.expr is None and "unknown macro \\foo" in second.error
 
 
-def test_parsing_is_fast():
-    scope = Scope()
-    parse_declarations(HMU, scope)
-    text = (r"\sigma_w^2 \text{Tr} \left[ \left( (\mathbf{H} + \mu \mathbf{I})^{-1} \mathbf{H}"
-            r" - \mathbf{I} \right)^2 \right] + \frac{\mu}{2} \sum_{i=1}^{n} \frac{q_i}{(q_i + \mu)^2}")
-    parse_latex(text, scope)
-    started = time.perf_counter()
-    for _ in range(20):
-        parse_latex(text, scope)
-    assert (time.perf_counter() - started) / 20 < 0.05
-
-
 # -- inputs that must be refused -----------------------------------------------------------
 
 def _exploding_document():
@@ -582,7 +570,9 @@ def test_bad_input_is_one_line_error_never_run_never_a_file_never_a_hang(text, w
             parse_latex(text, scope)
     finally:
         touched = audit.stop()
-    assert time.perf_counter() - started < 2.0
+    # a guard against a hang (a macro that expands forever, exponential backtracking), not a
+    # speed measurement: those are in `python -m engine.latex_bench`
+    assert time.perf_counter() - started < 10.0
     assert touched == []
     message = caught.value.one_line()
     assert message and "\n" not in message and len(message) < 400

@@ -310,8 +310,8 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
     return Outcome(Verdict.VERIFIED, f"exact moments{' + quadrature' * by_rule}: {exact} "
                    f"instances, rtol {numeric_settings.rtol:g}"
                    + _QUADRATURE_NOTE * _has_integral(outer),
-                   f"E[.] computed exactly from the distributions' means and variances "
-                   f"(integrands of degree <= 2 in each random variable)"
+                   "E[.] computed exactly from the distributions' means and variances "
+                   "(integrands of degree <= 2 in each random variable)"
                    + (", or, for an integrand of one random scalar, by Gauss-Legendre "
                       "quadrature against its density (64 and 128 panels agreeing to "
                       f"{QUADRATURE_AGREEMENT:g})" if by_rule else "")
