@@ -313,6 +313,17 @@ def test_every_printed_expression_is_well_formed_xml_and_escapes_relations():
         mathml.checked(markup)
 
 
+def test_conditional_expectations_and_limits_print_as_notation_not_as_names():
+    from engine.ops import E
+    x, y, t = sp.symbols("x y t")
+    given = unescape(mathml.expression(E(x**2, given=y)))
+    assert "𝔼" in given and "|" in given and "conditional" not in given.lower()
+    limit = unescape(mathml.expression(sp.Limit(1 - x**t, t, sp.oo)))
+    assert "<mi>lim</mi>" in limit and "→" in limit and "∞" in limit
+    for expr in (E(x**2, given=y), sp.Limit(1 - x**t, t, sp.oo), sp.Limit(x / t, t, 0)):
+        mathml.checked(mathml.expression(expr))
+
+
 def test_notation_with_relations_and_specials_stays_escaped():
     shown = unescape(mathml.expression(sp.Symbol("P_lt") + sp.Symbol("P_le"),
                                        {"P_lt": "P(t < T)", "P_le": r"P(t \leq T) \& x"}))

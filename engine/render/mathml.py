@@ -302,6 +302,27 @@ class Printer(MathMLPresentationPrinter):
         return self._element("mrow", self._token("mi", "𝔼"),
                              self._fenced("[", self._print(expr.args[0]), "]"))
 
+    def _print_ConditionalExpectation(self, expr):
+        inner = self._element("mrow", self._print(expr.integrand),
+                              self._token("mo", "|", stretchy="true"))
+        for k, given in enumerate(expr.given):
+            if k:
+                inner.appendChild(self._token("mo", ","))
+            inner.appendChild(self._print(given))
+        return self._element("mrow", self._token("mi", "𝔼"), self._fenced("[", inner, "]"))
+
+    def _print_Limit(self, expr):
+        function, variable, point, direction = expr.args
+        target = self._print(point)
+        if not point.is_infinite and str(direction) in "+-":
+            target = self._element("msup", target, self._token("mo", str(direction)))
+        below = self._element("mrow", self._print(variable), self._token("mo", "→"), target)
+        body = self._print(function)
+        if isinstance(function, (sp.Add, sp.Mul)):
+            body = self._fenced("(", body, ")")
+        return self._element("mrow", self._element("munder", self._token("mi", "lim"), below),
+                             body)
+
     def _print_Variance(self, expr):
         return self._applied("Var", expr.args[0])
 
