@@ -302,6 +302,16 @@ class Printer(MathMLPresentationPrinter):
         return self._element("mrow", self._token("mi", "𝔼"),
                              self._fenced("[", self._print(expr.args[0]), "]"))
 
+    def _print_MatrixElement(self, expr):
+        """(b_2)_{0,0} with the parentheses when the matrix's name has a subscript of its own;
+        the parent in parentheses when it is a sum or product."""
+        parent = self._print(expr.parent)
+        if not isinstance(expr.parent, sp.MatrixSymbol) or parent.nodeName in ("msub", "msubsup"):
+            parent = self._fenced("(", parent, ")")
+        index = self._element("mrow", self._print(expr.i), self._token("mo", ","),
+                              self._print(expr.j))
+        return self._element("msub", parent, index)
+
     def _print_ConditionalExpectation(self, expr):
         inner = self._element("mrow", self._print(expr.integrand),
                               self._token("mo", "|", stretchy="true"))
