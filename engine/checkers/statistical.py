@@ -200,12 +200,17 @@ def _indexed_inside(expr) -> bool:
         for node in sp.preorder_traversal(expr))
 
 
+def _dimensions(values) -> dict:
+    """The instance's integer scalars (its dimensions) as SymPy integers."""
+    return {symbol: sp.Integer(int(value)) for symbol, value in values.items()
+            if isinstance(symbol, sp.Symbol) and symbol.is_integer and np.ndim(value) == 0
+            and float(value) == int(value)}
+
+
 def _written_out(side, values):
     """side with the dimensions of `values` substituted and every sum holding an E[.]
     written out term by term."""
-    dims = {symbol: sp.Integer(int(value)) for symbol, value in values.items()
-            if isinstance(symbol, sp.Symbol) and symbol.is_integer and np.ndim(value) == 0
-            and float(value) == int(value)}
+    dims = _dimensions(values)
     def written(e):     # only the bounds: matrix symbols keep their symbolic shapes
         terms = _terms(e.function, list(e.limits), dims)
         return e if terms is None else _written_out(sp.Add(*terms), values)
@@ -380,9 +385,7 @@ def _one_scalar_each(integrand, values, scope) -> bool:
 def _summands(integrand, values) -> list:
     """The terms of the integrand as a sum, with sums over ranges written out at the
     instance's dimensions."""
-    dims = tuple(sorted(((symbol, sp.Integer(int(value))) for symbol, value in values.items()
-                         if isinstance(symbol, sp.Symbol) and symbol.is_integer
-                         and np.ndim(value) == 0 and float(value) == int(value)), key=str))
+    dims = tuple(sorted(_dimensions(values).items(), key=str))
     return list(_summands_at(integrand, dims))
 
 

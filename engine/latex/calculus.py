@@ -11,7 +11,9 @@ from .vocabulary import GREEK
 
 
 class _Calculus:
-    def big_operator(self, token, s: _Stream):
+    def scripts(self, s: _Stream) -> tuple:
+        """(subscript, superscript) after a big operator or an integral, in either order;
+        None for one that is absent."""
         sub = sup = None
         while s.peek() is not None and (s.peek().is_sym("_") and sub is None
                                         or s.peek().is_sym("^") and sup is None):
@@ -20,6 +22,10 @@ class _Calculus:
                 sub = self.script(s, mark)
             else:
                 sup = self.script(s, mark)
+        return sub, sup
+
+    def big_operator(self, token, s: _Stream):
+        sub, sup = self.scripts(s)
         if sub is None:
             self.fail(token, f"\\{token.text} needs its range, e.g. \\{token.text}_{{i=1}}^{{n}}")
         limits = self.limits(sub, sup, token)
@@ -182,14 +188,7 @@ class _Calculus:
     def integral(self, token, s: _Stream):
         r"""\int_a^b f \, dx: a definite integral; the variable is bound in the body and is the
         declared scalar of that name if there is one."""
-        sub = sup = None
-        while s.peek() is not None and (s.peek().is_sym("_") and sub is None
-                                        or s.peek().is_sym("^") and sup is None):
-            mark = s.next()
-            if mark.text == "_":
-                sub = self.script(s, mark)
-            else:
-                sup = self.script(s, mark)
+        sub, sup = self.scripts(s)
         if sub is None or sup is None:
             self.fail(token, "only definite integrals \\int_{a}^{b} f \\, dx are supported")
         low, high = self.index_expression(sub), self.index_expression(sup)

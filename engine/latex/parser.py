@@ -415,18 +415,7 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
             return self.cases(token)
         if token.text not in _MATRIX_ENVIRONMENTS:
             self.fail(token, f"the environment {token.text} is not supported")
-        rows, current, cell = [], [], []
-        for item in list(token.children) + [Token("rowsep", "", token.end, token.end)]:
-            if item.kind == "amp":
-                current.append(cell)
-                cell = []
-            elif item.kind == "rowsep":
-                current.append(cell)
-                if any(current):
-                    rows.append(current)
-                current, cell = [], []
-            else:
-                cell.append(item)
+        rows = self.rows_of(token)
         if not rows or len({len(r) for r in rows}) != 1:
             self.fail(token, "a matrix needs rows of equal length")
         entries = [[self.scalar(self.sub_expression(c, token), token) for c in row]

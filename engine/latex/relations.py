@@ -12,9 +12,10 @@ from .vocabulary import _ELLIPSES, _TEXT, _is_prose
 
 
 class _Relations:
-    def cases(self, token):
-        r"""\begin{cases} value & condition \\ ... \end{cases}: a Piecewise; `otherwise` is
-        the last condition."""
+    @staticmethod
+    def rows_of(token) -> list:
+        """The rows of an environment (cases, matrices): lists of cells split at & and \\\\,
+        each cell a list of tokens; empty rows dropped."""
         rows, current, cell = [], [], []
         for item in list(token.children) + [Token("rowsep", "", token.end, token.end)]:
             if item.kind == "amp":
@@ -27,6 +28,12 @@ class _Relations:
                 current, cell = [], []
             else:
                 cell.append(item)
+        return rows
+
+    def cases(self, token):
+        r"""\begin{cases} value & condition \\ ... \end{cases}: a Piecewise; `otherwise` is
+        the last condition."""
+        rows = self.rows_of(token)
         pieces = []
         for row in rows:
             if len(row) != 2 or not row[0]:
