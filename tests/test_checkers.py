@@ -193,3 +193,15 @@ def test_limits_are_taken_at_each_instance_and_a_wrong_limit_is_refuted():
     # a limit that does not exist (the sign of (-1)^t oscillates) is never called equal to 0
     oscillates = check_relation(Relation.EQ, sp.Limit((-1)**t * (1 + beta), t, sp.oo), 0, S, rng)
     assert not oscillates.verdict.holds, oscillates
+
+
+def test_exact_confirmation_declines_powers_too_costly_to_take_exactly():
+    """(1 - p)^T at T = 1e6 or T = 0.7 (a root of degree 2^52) would take SymPy minutes in
+    exact arithmetic: the exact gap is then unavailable (the float evidence stands), not a hang."""
+    from engine.checkers.exact import exact_gap
+    S = Scope()
+    p = S.scalar("p", "real", interval=(0, 1))
+    T = S.scalar("T", "positive")
+    for t in (1e6, 0.7):
+        assert exact_gap((1 - p)**T, (1 - p)**(T + 1), S, {p: 0.3, T: t}) is None
+    assert exact_gap((1 - p)**T, (1 - p)**(T + 1), S, {p: 0.5, T: 3.0}) == pytest.approx(1 / 16)

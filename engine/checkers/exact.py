@@ -52,6 +52,13 @@ def divides_by_zero(expr, scope, values: dict) -> bool:
     return False
 
 
+# An instance's floats are exact rationals of ~55 digits: a power beyond MAX_EXACT_EXPONENT, or a
+# root of a degree beyond MAX_EXACT_ROOT (a float exponent such as 0.7 is p/2^52), takes SymPy
+# seconds to minutes (T = 1e6 took 23 s); the float evaluation then stands unconfirmed.
+MAX_EXACT_EXPONENT = 1000
+MAX_EXACT_ROOT = 64
+
+
 def _exact_value(expr, scope, values):
     expr = sp.sympify(expr)
     definitions = {d.symbol: d.expr for d in scope.declarations.values()
@@ -79,6 +86,11 @@ def _exact_value(expr, scope, values):
             matrices[decl.Lambda] = values[decl.Lambda]
             sequences[decl.eigenvalues] = (values[decl.eigenvalues],
                                            values.get(first_index_key(decl.eigenvalues), 1))
+    for power in expr.atoms(sp.Pow):
+        exponent = power.exp.xreplace(sizes).xreplace(symbols)
+        if exponent.is_Rational and (abs(exponent) > MAX_EXACT_EXPONENT
+                                     or exponent.q > MAX_EXACT_ROOT):
+            raise ValueError(f"an exponent of {sp.N(exponent, 6)}: too costly to take exactly")
     expr = expr.xreplace(sizes).xreplace(symbols)
     expr = expr.xreplace({symbol.xreplace(sizes): sp.ImmutableMatrix(
         [[_rational(v) for v in row] for row in np.atleast_2d(value)])
