@@ -347,3 +347,18 @@ def test_monte_carlo_tests_every_entry_of_a_matrix_expectation():
     assert outcome.verdict == Verdict.VERIFIED and "Monte Carlo" in outcome.method
     outcome = decide(E(sp.exp(c) * w * w.T), sigma**2 * sp.Identity(n), S)
     assert outcome.verdict == Verdict.REFUTED and "standard errors" in outcome.detail
+
+
+def test_conditioning_on_a_defined_quantity_and_on_a_constant():
+    S = Scope()
+    n = S.dim("n", 1, 3)
+    x = S.random_vector("x", n, Normal(0, 1))
+    A = S.random("A", Uniform(-1, 1), n, n)
+    y = S.define("y", A * x)                    # named, so E[. | y] can see it is used whole
+    a = S.random("a", Normal(0, 1), 1, n)
+    out = (a * y)[0, 0]
+    assert decide(E(out**2, given=y), (y.T * y)[0, 0], S).verdict == Verdict.VERIFIED
+    assert decide(E(out**2, given=y), 2 * (y.T * y)[0, 0], S).verdict == Verdict.REFUTED
+    assert decide(E(out**2, given=x), E(out**2), S).verdict == Verdict.REFUTED   # random vs constant
+    c = S.scalar("c")
+    assert decide(E(out**2, given=c), E(out**2), S).verdict.holds             # given a constant

@@ -42,10 +42,11 @@ def without_conditioning(lhs, rhs, scope: Scope):
     the fixed sources. Raises NotConditionable when no exact rewriting applies."""
     rewriter = _Rewriter(scope)
     sides = [rewriter.nested(side) for side in (lhs, rhs)]
-    for conditional in _outermost(sides[0]) + _outermost(sides[1]):
+    outermost = _outermost(sides[0]) + _outermost(sides[1])
+    for conditional in outermost:
         for symbol in rewriter.through_given(conditional)[1]:
             rewriter.fix(symbol)
-    if rewriter.fixed:
+    if outermost:
         sides = [rewriter.fixed_outside(side) for side in sides]
     return (*sides, rewriter.scope)
 

@@ -108,9 +108,14 @@ def in_expectations(expr):
 
 
 def _random_names(scope, declarations) -> set:
-    """Names of random declarations and of definitions that depend on them."""
+    """Names of the random declarations among `declarations` (those the step needs) and of the
+    definitions among them that depend on one (only those are recomputed per draw: a definition
+    the step does not use may depend on a random it does not draw)."""
     names = set()
+    needed = {name for name, _ in declarations}
     for name, decl in scope.declarations.items():
+        if name not in needed:
+            continue
         if isinstance(decl, Random):
             names.add(name)
         elif isinstance(decl, Definition):
