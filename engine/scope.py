@@ -221,6 +221,15 @@ class Scope:
         return bool(self.structure(matrix) & {"symmetric", "positive_definite",
                                               "positive_semidefinite"})
 
+    def depends_on(self, expr, symbol) -> bool:
+        """Whether `expr` mentions `symbol`, directly or through the definitions it uses."""
+        if not isinstance(expr, sp.Basic):
+            return False
+        if expr.has(symbol):
+            return True
+        return any(expr.has(d.symbol) and self.depends_on(d.expr, symbol)
+                   for d in self.declarations.values() if isinstance(d, Definition))
+
     def definitions(self) -> dict:
         """symbol -> expression for every `define`d name, for symbolic substitution."""
         return {d.symbol: d.expr for d in self.declarations.values() if isinstance(d, Definition)}

@@ -135,7 +135,7 @@ class _Rewriter:
         if isinstance(expr, (sp.Symbol, sp.MatrixSymbol)) and _random(expr, self.scope):
             fixed = _expanded(expr, self.scope).xreplace(self.fixed)
             loose = sorted(str(d.symbol) for d in self.scope.randoms()
-                           if _depends(fixed, d.symbol, self.scope))
+                           if self.scope.depends_on(fixed, d.symbol))
             if loose:
                 raise NotConditionable(
                     f"{', '.join(loose)} appear outside E[.] but are not determined by what "
@@ -152,12 +152,12 @@ class _Rewriter:
         depends on them only through y."""
         given = conditional.given
         sources = {d.symbol for d in self.original.randoms()
-                   if any(_depends(y, d.symbol, self.original) for y in given)}
+                   if any(self.original.depends_on(y, d.symbol) for y in given)}
         integrand = _expanded(conditional.integrand, self.original, keep=set(given))
         placeholders = {y: (sp.MatrixSymbol(f"given{k}", *y.shape) if getattr(y, "is_Matrix", False)
                             else sp.Dummy(f"given{k}")) for k, y in enumerate(given)}
         rest = integrand.xreplace(placeholders)
-        left = sorted(str(s) for s in sources if _depends(rest, s, self.original))
+        left = sorted(str(s) for s in sources if self.original.depends_on(rest, s))
         if left:
             shown = ", ".join(str(y) for y in given)
             raise NotConditionable(
@@ -214,14 +214,5 @@ def _random(symbol, scope: Scope) -> bool:
     if isinstance(decl, Random):
         return decl.symbol == symbol
     if isinstance(decl, Definition):
-        return any(_depends(decl.expr, r.symbol, scope) for r in scope.randoms())
+        return any(scope.depends_on(decl.expr, r.symbol) for r in scope.randoms())
     return False
-
-
-def _depends(expr, symbol, scope: Scope) -> bool:
-    if not isinstance(expr, sp.Basic):
-        return False
-    if expr.has(symbol):
-        return True
-    return any(expr.has(d.symbol) and _depends(d.expr, symbol, scope)
-               for d in scope.declarations.values() if isinstance(d, Definition))

@@ -360,7 +360,7 @@ def _exact(integrand, values, scope, random_names, rng, member, used: set):
         try:
             total = 0.0             # E is linear: a sum of functions of one scalar each
             for term in _summands(integrand, values):
-                if any(_depends(term, d, scope) for d in scope.randoms()):
+                if any(scope.depends_on(term, d.symbol) for d in scope.randoms()):
                     total += _by_quadrature(term, values, scope, random_names, member)
                 else:
                     value = np.asarray(evaluate(term, values), dtype=float)
@@ -377,7 +377,7 @@ def _one_scalar_each(integrand, values, scope) -> bool:
     """Whether every summand of the integrand depends on at most one random scalar."""
     try:
         for term in _summands(integrand, values):
-            groups = [d for d in scope.randoms() if _depends(term, d, scope)]
+            groups = [d for d in scope.randoms() if scope.depends_on(term, d.symbol)]
             if len(groups) > 1:
                 return False
             if groups:
@@ -416,7 +416,7 @@ def _by_quadrature(integrand, values, scope, random_names, member):
     """E[integrand] when it depends on one random scalar (a scalar declaration or one entry of
     a matrix one): the distribution's quadrature rule at 64 and at 128 panels, which must agree
     to QUADRATURE_AGREEMENT (relative), else NotPolynomial."""
-    groups = [d for d in scope.randoms() if _depends(integrand, d, scope)]
+    groups = [d for d in scope.randoms() if scope.depends_on(integrand, d.symbol)]
     if len(groups) != 1:
         raise NotPolynomial()
     decl = groups[0]
@@ -495,7 +495,7 @@ def _polynomial_expectation(integrand, values, scope, random_names, rng, member)
     """E[integrand] exactly for integrands of degree <= 2 in each random declaration: fitted
     on a grid of points per declaration, confirmed at extra points. Raises NotPolynomial."""
     groups = [d for name, d in scope.declarations.items()
-              if isinstance(d, Random) and _depends(integrand, d, scope)]
+              if isinstance(d, Random) and scope.depends_on(integrand, d.symbol)]
     plans = [_quadratic_plan(decl, values, rng, member) for decl in groups]
     sizes = [len(points) for points, *_ in plans]
     if int(np.prod(sizes, dtype=float)) > MAX_GRID_POINTS:
@@ -538,7 +538,7 @@ def _grid_too_large(terms, scope, declarations, member) -> bool:
             continue                        # quadrature, summand by summand
         points = 1
         for decl in scope.randoms():
-            if _depends(term.args[0], decl, scope):
+            if scope.depends_on(term.args[0], decl.symbol):
                 shape = [int(evaluate(v, values)) for v in getattr(decl.symbol, "shape", ())]
                 points *= _plan_size(int(np.prod(shape)) if shape else 1)
         if points > MAX_GRID_POINTS:
@@ -572,16 +572,6 @@ def _rows(value, batch: int) -> np.ndarray:
     if value.ndim in (0, 2):                 # not batched: a scalar, or one r x c matrix
         value = np.broadcast_to(value, (batch, *value.shape))
     return value.reshape(batch, -1)
-
-
-def _depends(integrand, decl, scope) -> bool:
-    if integrand.has(decl.symbol):
-        return True
-    for name, other in scope.declarations.items():
-        if isinstance(other, Definition) and integrand.has(other.symbol) and \
-                _depends(other.expr, decl, scope):
-            return True
-    return False
 
 
 def _quadratic_plan(decl, values, rng, member):
