@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     equal.add_argument("--where", default="", metavar="DECLS",
                        help='declarations, e.g. "A: matrix(n, m); mu: positive"')
     equal.add_argument("--format", choices=("text", "json"), default="text")
+    equal.add_argument("--relation", default="=", metavar="REL",
+                       help="the relation LHS REL RHS: = <= < >= > => <=> (default =)")
     _add_checking(equal)
     equal.add_argument("--latex", action="store_true",
                        help="LHS and RHS are LaTeX (engine/latex_input.py lists what it reads)")
@@ -339,6 +341,11 @@ def _equal(args) -> int:
     from .scope import Scope
 
     settings = _settings(args)
+    try:
+        relation = Relation.parse(args.relation)
+    except ValueError as exc:
+        from .errors import EngineError
+        raise EngineError(str(exc)) from None
     scope = Scope()
     if args.decls is not None:
         parse_declarations(_declarations_file(args.decls), scope)
@@ -352,7 +359,7 @@ def _equal(args) -> int:
         lhs = parse_expression(args.lhs, scope, declare_unknown=not args.strict)
         rhs = parse_expression(args.rhs, scope, declare_unknown=not args.strict)
     assumed = [name for name in scope.declarations if name not in declared]
-    handle = register(lambda: check_relation(Relation.EQ, lhs, rhs, scope,
+    handle = register(lambda: check_relation(relation, lhs, rhs, scope,
                                              step_rng(settings.seed, "equal", 1), settings))
     with Pool(settings.timeout) as pool:
         outcome, _ = pool.run([handle])[handle]
@@ -366,7 +373,7 @@ def _equal(args) -> int:
                           "method": outcome.method, "detail": outcome.detail,
                           "counterexample": outcome.counterexample}, indent=2))
     else:
-        print(f"{to_text(to_latex(lhs))}  =  {to_text(to_latex(rhs))}")
+        print(f"{to_text(to_latex(lhs))}  {relation.value}  {to_text(to_latex(rhs))}")
         if assumed:
             print(f"assumed real scalars: {', '.join(assumed)}")
         print(f"{outcome.verdict.value}  ({outcome.method})" +
@@ -378,6 +385,7 @@ def _equal(args) -> int:
                   f"{_quote(args.lhs)} {_quote(args.rhs)}"
                   + (f" --decls {_quote(str(args.decls))}" if args.decls else "")
                   + (f" --where {_quote(args.where)}" if args.where else "")
+                  + (f" --relation {_quote(relation.value)}" if relation != Relation.EQ else "")
                   + f" --seed {settings.seed}")
     if outcome.verdict == Verdict.ERROR:
         return ExitCode.USAGE_ERROR
