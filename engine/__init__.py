@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Claim": "model", "Derivation": "model", "Relation": "model", "Source": "model",
-    "Step": "model", "Verdict": "model", "claim": "model", "eq": "model", "fact": "model",
-    "step": "model", "holds": "model", "Scope": "scope",
+    "Step": "model", "Verdict": "model", "Refutation": "model", "claim": "model", "eq": "model",
+    "fact": "model", "step": "model", "holds": "model", "Scope": "scope",
 }
 _VERDICTS = ("PROVED", "VERIFIED", "REFUTED", "UNKNOWN", "ERROR")
 

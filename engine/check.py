@@ -106,6 +106,7 @@ class _Entry:
     why: str
     expected: Verdict | None
     note: str
+    refutation: object = None     # an expected refutation's kind (model.Refutation)
     work: object = None       # handle of the registered work
     limit: tuple | None = None      # where an approximation holds (a step, or a chain of them)
     claim_relation: Relation | None = None     # a claim entry: the claim's own relation
@@ -141,7 +142,8 @@ def _plan_chain(derivation, steps, start, label, entries, origin=None, prefix=()
                               derivation=derivation.id, step=len(entries) + 1)
         index = len(entries) + 1
         entries.append(_Entry(index, "step", label, step.relation, lhs, step.expr, step.why,
-                              step.expect, step.note, limit=step.limit))
+                              step.expect, step.note, refutation=step.refutation,
+                              limit=step.limit))
         if step.correction:
             corrections.append((index, lhs, step.correction, tuple(planned)))
         planned.append((index, step))
@@ -151,10 +153,12 @@ def _plan_chain(derivation, steps, start, label, entries, origin=None, prefix=()
         relation, limit, problem = _composed(planned)
         expected = claim.expect if label == "source" else None
         note = claim.note if label == "source" else ""
+        refutation = claim.refutation if label == "source" else None
         entries.append(_Entry(len(entries) + 1, "claim", label, relation or claim.relation,
                               (first, previous), (claim.lhs, claim.rhs),
                               "the chain starts at the claim's left side and ends at its right side",
-                              expected, note, limit=limit, claim_relation=claim.relation,
+                              expected, note, refutation=refutation, limit=limit,
+                              claim_relation=claim.relation,
                               problem=problem))
     for index, lhs, correction, before in corrections:     # after the chain they correct
         _plan_chain(derivation, list(correction), lhs, f"correction of step {index}", entries,
@@ -345,7 +349,7 @@ def _from_cache(entry: _Entry, cached: dict) -> StepResult:
                       Verdict(cached["verdict"]),
                       cached["method"], entry.expected, cached["detail"],
                       cached["counterexample"], cached["seconds"], entry.note, cached=True,
-                      claim_relation=_claim_relation(entry))
+                      claim_relation=_claim_relation(entry), refutation=_refutation(entry))
 
 
 def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
@@ -361,7 +365,11 @@ def _result(entry: _Entry, outcome: Outcome, seconds: float, notation: dict,
     return StepResult(entry.index, entry.kind, entry.chain, _shown_relation(entry),
                       lhs, rhs, entry.why, outcome.verdict, outcome.method, entry.expected,
                       outcome.detail, outcome.counterexample, round(seconds, 4), entry.note,
-                      claim_relation=_claim_relation(entry))
+                      claim_relation=_claim_relation(entry), refutation=_refutation(entry))
+
+
+def _refutation(entry: _Entry) -> str:
+    return entry.refutation.value if entry.refutation is not None else ""
 
 
 def _is_holds(entry: _Entry) -> bool:

@@ -50,6 +50,14 @@ class Relation(str, enum.Enum):
             raise ValueError(f"unknown relation {text!r}; use one of: {allowed}") from None
 
 
+class Refutation(str, enum.Enum):
+    """What an expected refutation is: the source's own error, or an illustration the derivation
+    builds on purpose (a counterexample, a case that shows a condition is needed)."""
+
+    SOURCE_ERROR = "source error"
+    ILLUSTRATION = "illustration"
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a derivation comes from: a file of ../shared/seeds and the question in it."""
@@ -67,6 +75,8 @@ class Step:
     that faithfully encodes a wrong source step expects `Verdict.REFUTED`, says why in `note`,
     and carries the `correction`: the right chain from the previous expression on. `limit`
     (symbol, point) is where an approximation `≈` holds: lhs/rhs -> 1 as symbol -> point.
+    `refutation` says what an expected refutation is (a source error unless it says
+    `Refutation.ILLUSTRATION`); None for a step that must hold.
     """
 
     relation: Relation
@@ -77,6 +87,10 @@ class Step:
     correction: tuple["Step", ...] = ()
     lhs: Any = None
     limit: tuple | None = None
+    refutation: Refutation | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "refutation", _refutation(self.expect, self.refutation))
 
 
 @dataclass(frozen=True)
@@ -88,14 +102,19 @@ class Claim:
     rhs: Any
     expect: Verdict | None = None
     note: str = ""
+    refutation: Refutation | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "refutation", _refutation(self.expect, self.refutation))
 
 
 def step(relation: str, expr: Any, why: str = "", *, expect: Verdict | str | None = None,
-         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None) -> Step:
+         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None,
+         refutation: Refutation | str | None = None) -> Step:
     """A chain step: the previous expression `relation` `expr`; an approximation `≈` names the
     limit it holds in, `limit=(x, 0)` for "as x -> 0"."""
     return Step(Relation.parse(relation), expr, why, _verdict(expect), note, tuple(correction),
-                limit=_limit(limit))
+                limit=_limit(limit), refutation=refutation)
 
 
 def eq(expr: Any, why: str = "", **options: Any) -> Step:
@@ -104,28 +123,39 @@ def eq(expr: Any, why: str = "", **options: Any) -> Step:
 
 
 def fact(lhs: Any, relation: str, rhs: Any, why: str = "", *, expect: Verdict | str | None = None,
-         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None) -> Step:
+         note: str = "", correction: Sequence[Step] = (), limit: tuple | None = None,
+         refutation: Refutation | str | None = None) -> Step:
     """A standalone statement `lhs relation rhs`, such as one row of a table."""
     return Step(Relation.parse(relation), rhs, why, _verdict(expect), note, tuple(correction), lhs,
-                _limit(limit))
+                _limit(limit), refutation=refutation)
 
 
 def holds(statement: Any, why: str = "", *, expect: Verdict | str | None = None, note: str = "",
-          correction: Sequence[Step] = ()) -> Step:
+          correction: Sequence[Step] = (), refutation: Refutation | str | None = None) -> Step:
     """A standalone fact: `statement` (a relational, And/Or/Not of them, or Implies(A, B)) holds
     for every value of its symbols in their declared domains ("for all x in D")."""
     import sympy as sp
     return Step(Relation.IMPLIES, statement, why, _verdict(expect), note, tuple(correction),
-                sp.true)
+                sp.true, refutation=refutation)
 
 
 def claim(lhs: Any, relation: str, rhs: Any, *, expect: Verdict | str | None = None,
-          note: str = "") -> Claim:
-    return Claim(lhs, Relation.parse(relation), rhs, _verdict(expect), note)
+          note: str = "", refutation: Refutation | str | None = None) -> Claim:
+    return Claim(lhs, Relation.parse(relation), rhs, _verdict(expect), note, refutation)
 
 
 def _verdict(value: Verdict | str | None) -> Verdict | None:
     return None if value is None else Verdict(value)
+
+
+def _refutation(expect, refutation) -> Refutation | None:
+    """An expected refutation's kind (a source error by default); None when none is expected."""
+    if expect != Verdict.REFUTED:
+        if refutation is not None:
+            raise ValueError("refutation= describes an expected refutation: give it with "
+                             "expect=REFUTED")
+        return None
+    return Refutation(refutation) if refutation is not None else Refutation.SOURCE_ERROR
 
 
 def _limit(value) -> tuple | None:

@@ -34,6 +34,7 @@ class StepResult:
     note: str = ""
     cached: bool = False
     claim_relation: str = ""   # a claim entry: the relation the claim states ("=", "<=", ...)
+    refutation: str = ""       # an expected refutation: "source error" or "illustration"
 
     @property
     def as_expected(self) -> bool:

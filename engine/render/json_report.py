@@ -16,6 +16,7 @@ def step_dict(step: StepResult) -> dict:
         "as_expected": step.as_expected, "note": step.note, "detail": step.detail,
         "counterexample": step.counterexample, "seconds": step.seconds,
         "cached": step.cached,
+        "refutation": step.refutation or None,
         **({"claim_relation": step.claim_relation} if step.kind == "claim" else {}),
     }
 
@@ -46,7 +47,8 @@ def run_from_dict(data: dict) -> RunResult:
                           s["justification"], Verdict(s["verdict"]), s["method"],
                           Verdict(s["expected"]) if s["expected"] else None, s["detail"],
                           s["counterexample"], s["seconds"], s["note"], cached=True,
-                          claim_relation=s.get("claim_relation", ""))
+                          claim_relation=s.get("claim_relation", ""),
+                          refutation=s.get("refutation") or "")
     derivations = tuple(
         DerivationResult(d["id"], d["title"], d["source"]["document"], d["source"]["where"],
                          d["file"], tuple(step(s) for s in d["steps"]))
