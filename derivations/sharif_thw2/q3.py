@@ -15,7 +15,7 @@ the computation (y, z, L, R) holds that node as the variable, as backprop does.
 """
 import sympy as sp
 
-from engine import Derivation, REFUTED, Scope, Source, eq, fact
+from engine import Derivation, REFUTED, Scope, Source, eq, fact, holds
 from engine.ops import jacobian, scalar_of
 
 DOCUMENT = "002_f457ea5a82bac99a.txt"
@@ -57,9 +57,21 @@ gradients = Derivation(
           "with respect to a node (L, R, y, z) the node is held as the variable.",
     chain=[
         fact(d(L_reg, R), "=", 1, "dL_reg/dR = 1"),
-        fact(d(L_reg, y), "=", times(d(L_reg, L), d(L, y)),
-             "dL_reg/dy = dL_reg/dL dL/dy (garbled in the conversion: 'lambda/dL dL/dy')"),
-        eq(y - t, "= y - t"),
+        fact(d(L_reg, y), "=", times(lam, d(L, y)),
+             r"$\frac{\partial L_{reg}}{\partial y} = \frac{\lambda}{\partial L} "
+             r"\frac{\partial L}{\partial y}$, read as $\lambda \frac{\partial L}{\partial y}$ "
+             r"(the $\partial L$ cancelling)",
+             expect=REFUTED,
+             note=r"As written, $\frac{\lambda}{\partial L} \frac{\partial L}{\partial y}$ is "
+                  r"no chain-rule product: read literally it is $\lambda (y - t)$, which is not "
+                  r"$\partial L_{reg}/\partial y = y - t$ (the regularizer does not depend on "
+                  r"$y$). Probably $\frac{\partial L_{reg}}{\partial L}$ garbled, in the "
+                  r"solution or its conversion; the value the line gives, $y - t$, is right.",
+             correction=[eq(times(d(L_reg, L), d(L, y)),
+                            r"$\frac{\partial L_{reg}}{\partial L} "
+                            r"\frac{\partial L}{\partial y}$"),
+                         eq(y - t, r"$= y - t$")]),
+        fact(d(L_reg, y), "=", y - t, r"$\frac{\partial L_{reg}}{\partial y} = y - t$"),
         fact(d(L_reg, z), "=", times(d(L_reg, L), d(L, y)),
              "dL_reg/dz = dL_reg/dL dL/dy = y - t", expect=REFUTED,
              note="As written, this line repeats the product and value of dL_reg/dy under the "
@@ -90,10 +102,17 @@ gradients = Derivation(
 # -- c: one SGD step with learning rate 0.1 ---------------------------------------------------
 S = Scope()
 w_0, x_0, b_0, t = S.scalars("w_0 x_0 b_0 t")
+x = S.scalar("x")                                             # the 'x' the w-update writes
 lam = S.scalar("lambda", "positive")
 rate = sp.Rational(1, 10)
 z_0 = w_0 * x_0 + b_0
 L_reg_0 = (sigma(z_0) - t) ** 2 / 2 + lam * w_0 ** 2 / 2      # L_reg at (w_0, b_0, x_0)
+w_step = w_0 - rate * d(L_reg_0, w_0)                         # one SGD step at the example (x_0, t)
+
+
+def w_update(input_):
+    return w_0 - rate * (times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0), input_)
+                         + times(lam, w_0))
 
 
 sgd = Derivation(
@@ -101,17 +120,35 @@ sgd = Derivation(
     title="One SGD step (learning rate 0.1) for the L2-regularized sigmoid unit",
     source=Source(DOCUMENT, "Question 3 c"),
     scope=S,
-    notes="One SGD step w_1 = w_0 - 0.1 dL_reg/dw, b_1 = b_0 - 0.1 dL_reg/db at the example "
-          "(x_0, t), the derivatives by finite differences, against the solution's formulas. The solution's w-update multiplies by 'x' where "
-          "the example's input is x_0 (read as x_0). 't is the output of network for input "
-          "x_0' is the solution's wording; t is the target the loss compares y with.",
+    notes=r"One SGD step $w_1 = w_0 - 0.1\, \partial L_{reg}/\partial w$, "
+          r"$b_1 = b_0 - 0.1\, \partial L_{reg}/\partial b$ at the example $(x_0, t)$, the "
+          r"derivatives by finite differences, against the solution's formulas. The $w$-update "
+          r"as written multiplies by $x$, a symbol of its own here; 't is the output of network "
+          r"for input $x_0$' is checked as the statement $t = \sigma(w_0 x_0 + b_0)$.",
     chain=[
-        fact(w_0 - rate * d(L_reg_0, w_0), "=", w_0 - rate * (times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0), x_0)
-                                     + times(lam, w_0)),
-             "Update rule for w: w_1 = w_0 - 0.1 x ((sigma(w_0 x_0 + b_0) - t) x "
-             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0)) x x + lambda x w_0)"),
-        fact(b_0 - rate * d(L_reg_0, b_0), "=", b_0 - rate * times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0)),
-             "Update rule for b: b_1 = b_0 - 0.1 x (sigma(w_0 x_0 + b_0) - t) x "
-             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0))"),
+        fact(w_step, "=", w_update(x),
+             r"Update rule for $w$: $w_1 = w_0 - 0.1 \times ((\sigma(w_0 x_0 + b_0) - t) \times "
+             r"\sigma(w_0 x_0 + b_0) \times (1 - \sigma(w_0 x_0 + b_0)) \times x + \lambda "
+             r"\times w_0)$",
+             expect=REFUTED,
+             note=r"The update multiplies by $x$, but the step is taken at the example's input "
+                  r"$x_0$ (every other factor is evaluated at $x_0$); with $x \ne x_0$ the "
+                  r"formula is not the gradient step. A slip for $x_0$.",
+             correction=[eq(w_update(x_0), r"with $x_0$ in place of $x$")]),
+        fact(b_0 - rate * d(L_reg_0, b_0), "=",
+             b_0 - rate * times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0)),
+             r"Update rule for $b$: $b_1 = b_0 - 0.1 \times (\sigma(w_0 x_0 + b_0) - t) \times "
+             r"\sigma(w_0 x_0 + b_0) \times (1 - \sigma(w_0 x_0 + b_0))$"),
+        fact(t, "=", sigma(z_0), r"$t$ is the output of network for input $x_0$",
+             expect=REFUTED,
+             note=r"$t$ is the target of the example $(x_0, t)$, which the loss "
+                  r"$L = (y - t)^2/2$ compares the network's output $y = \sigma(w_0 x_0 + b_0)$ "
+                  r"with; it is free, not the output. Were it the output, the loss would be 0 "
+                  r"and both updates would lose their data term, as the correction shows.",
+             correction=[holds(sp.Implies(sp.Eq(t, sigma(z_0)),
+                                          sp.Eq(w_update(x_0), w_0 - rate * lam * w_0)),
+                               r"were $t$ the output $\sigma(w_0 x_0 + b_0)$, the $w$-update "
+                               r"would be $w_0 - 0.1 \lambda w_0$: the example would teach "
+                               r"nothing")]),
     ],
 )

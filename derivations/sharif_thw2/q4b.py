@@ -150,7 +150,29 @@ bias = Derivation(
         fact(E(m_t / (1 - bp**tp)), "=", mu,
              "the bias-corrected m_hat_t = m_t / (1 - beta_1^t) has E[m_hat_t] = E[g]"),
         fact(sp.Abs((1 - bp**tp) * mu), "<=", sp.Abs(mu),
-             "'tends to zero with bias': |E[m_t]| = (1 - beta_1^t) |E[g]| <= |E[g]|"),
+             r"what 'tends to zero with bias' can mean: "
+             r"$|E[m_t]| = (1 - \beta_1^t) |E[g]| \le |E[g]|$"),
+        fact(E(bp**tp * mu + m_t), "=", (1 - bp**tp) * mu,
+             r"'This is why $m_t$ tends to zero with bias - the exponentially decaying factor "
+             r"$\beta_1^t$ reduces the influence of past gradients on $m_t$': were the decay the "
+             r"cause, the bias would stay from any start, also from $m_0 = E[g]$",
+             expect=REFUTED,
+             note=r"The decay is not what biases $m_t$: started at $m_0 = E[g]$ the same "
+                  r"recursion gives $E[m_t] = E[g]$ for every $t$. The bias "
+                  r"$E[m_t] - E[g] = \beta_1^t (m_0 - E[g])$ comes from the start $m_0 = 0$: the "
+                  r"weights $\beta_1^i (1 - \beta_1)$ of the gradients sum to $1 - \beta_1^t$, "
+                  r"and the missing $\beta_1^t$ is the weight of $m_0 = 0$.",
+             correction=[eq(mu, r"from $m_0 = E[g]$: $\beta_1^t E[g] + (1 - \beta_1^t) E[g]$"),
+                         fact(sp.Sum(bp**i * (1 - bp), (i, 0, tp - 1)), "=", 1 - bp**tp,
+                              r"the gradients' weights sum to $1 - \beta_1^t$; the rest, "
+                              r"$\beta_1^t$, is $m_0$'s")]),
+        fact(sp.Abs((1 - bp**(tp + 1)) * mu), "<", sp.Abs((1 - bp**tp) * mu),
+             r"'... causing it to diminish': $|E[m_{t+1}]| < |E[m_t]|$",
+             expect=REFUTED,
+             note=r"$E[m_t] = (1 - \beta_1^t) E[g]$ grows in size with $t$ towards $E[g]$; "
+                  r"$m_t$ does not diminish. The bias is largest at $t = 1$ and fades.",
+             correction=[fact(sp.Abs((1 - bp**(tp + 1)) * mu), ">=", sp.Abs((1 - bp**tp) * mu),
+                              r"$|E[m_{t+1}]| \ge |E[m_t]|$")]),
         fact(sp.Limit(bp**t_large * m_0p, t_large, sp.oo), "=", 0,
              "'As t becomes larger, the term beta_1^t m_0 tends to zero'"),
         fact(sp.Limit(1 - bp**t_large, t_large, sp.oo), "=", 0,
