@@ -16,7 +16,9 @@ it is checked through its contraction with an arbitrary vector v (d(v^T y_l)/d(A
 v_i sigma'(.)_i (y_(l-1))_j). Entry formulas "(M)_ij = u_i w_ij" are written as Hadamard
 products with the matrix u 1^T, so that the entry form and its vectorization are separate steps.
 
-(iii): ryu-hw6/p3-iii sets A_3 = 0 in an L = 5 network and checks that dy_5/dy_1 keeps a
+(iii) states the product for "l = 1 ..., L"; it is checked for l = 1..L-1 and, at l = L (where
+the written product runs past its own end), as the empty product dy_L/dy_L = 1.
+ryu-hw6/p3-iii sets A_3 = 0 in an L = 5 network and checks that dy_5/dy_1 keeps a
 nonzero norm (the identity term of dy_3/dy_2 = I passes the gradient on), against the same
 network without residual connections, where the product vanishes exactly.
 """
@@ -146,6 +148,13 @@ def steps(net):
             eq(net.product(l), "with the factors of (i): the identity matrix in "
                                "dy_l/dy_(l-1) prevents the product from vanishing"),
         ]
+    chain.append(
+        fact(jacobian(y[L], y[L]), "=", sp.Identity(1),
+             r"(iii) $\ell = L$, the end of the source's range '$\ell = 1 \dots, L$': the "
+             r"product $\frac{\partial y_L}{\partial y_{L-1}} \cdots "
+             r"\frac{\partial y_{\ell+1}}{\partial y_\ell}$ has no factor there (its first "
+             r"factor would be past its last); read as the empty product, "
+             r"$\partial y_L / \partial y_L = 1$"))
     return chain
 
 
