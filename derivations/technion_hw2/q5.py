@@ -25,8 +25,13 @@ Equivariance at x is f_w(tau x) = tau f_w(x) for every tau in H, up to float64 r
 the same terms in different orders), with a fresh random x on every instance (a witness x is
 what "f_w not equivariant" needs; one x where they differ refutes "for all x").
 
-The "=>" direction is also written as the solution's chain for a generator tau_1 of H with
-W = W_H. technion-hw2/q5-not-injective shows what becomes of "<=" when phi is not injective
+The solution's chains are written for a generator tau_1 of H: "->" with W = W_H; "<-" for any W,
+where its second equality writes W[tau(i), tau(j)] before deriving it (circular; marked, with the
+derivation from the hypothesis and injectivity as correction). Its labels are swapped relative
+to the "if and only if" (its "->" proves condition => equivariance), a matter of labels that is
+not checkable; on the cyclic group the solution's sum is also checked against the question's
+convention "tau(i) = j: component i is mapped to component j" (refuted: the conventions are
+inverse to each other). technion-hw2/q5-not-injective shows what becomes of "<=" when phi is not injective
 (the question's assumption): with phi(u) = u^2 and H = {id, swap} on d = 2, every
 W = [[p, q], [-q, -p]] gives an equivariant f_w, yet breaks the condition unless p = q = 0. With
 phi = ReLU, which is not injective either, "<=" still holds (technion-hw2/q5-relu: ReLU(a.x) =
@@ -140,7 +145,8 @@ class Setting:
                         for tau, P in self.taus])
 
 
-def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu):
+def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
+                 convention=False):
     setting = Setting(closure(generators), phi,
                       closure(subgroup) if subgroup is not None else None)
     W, W_H, x = setting.W, setting.W_H, setting.x
@@ -161,6 +167,23 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu):
             fact(phi(P_1 * y), "=", P_1 * phi(y),
                  "Recall that phi operates component-wise, as such phi can be switched with tau "
                  "(tau_1, any y)"),
+            *([fact(W_H * (P_1.T * x), "=", setting.written_sum(W_H, tau_1, False),
+                    r"the solution's sums with the question's convention, '$\tau(i) = j$ "
+                    r"implies that component $i$ is mapped to component $j$': "
+                    r"$(\tau x)[\tau(i)] = x[i]$, so $W \tau x = [\sum_j W[i, j] "
+                    r"x[\tau(j)]]$",
+                    expect=REFUTED,
+                    note=r"The solution's $x[\tau(j)]$ is the opposite convention, "
+                         r"$(\tau x)[j] = x[\tau(j)]$: under the question's, "
+                         r"$(\tau x)[j] = x[\tau^{-1}(j)]$, and the two differ for a $\tau$ "
+                         r"that is not its own inverse (the shift by one here). The equivalence "
+                         r"itself does not depend on it (a group holds $\tau^{-1}$ with "
+                         r"$\tau$); the rest of the chain uses the solution's convention.",
+                    correction=[fact(W_H * (P_1 * x), "=",
+                                     setting.written_sum(W_H, tau_1, False),
+                                     r"with the solution's convention "
+                                     r"$(\tau x)[j] = x[\tau(j)]$")])]
+              if convention else []),
             fact(phi(W_H * (P_1 * x)), "=", phi(setting.written_sum(W_H, tau_1, False)),
                  "1. ->: if W[i, j] = W[tau(i), tau(j)] (W = W_H) then: f_w(tau x) = "
                  "phi(W tau x) = phi([sum_j W[i, j] x[tau(j)]]) (tau = tau_1)"),
@@ -170,14 +193,32 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu):
                "= tau phi(W x) = tau f_w(x) (summing by tau(j) instead of j: the order of the "
                "sum does not matter)"),
             fact(phi(W * (P_1 * x)), "=", phi(setting.written_sum(W, tau_1, False)),
-                 "2. <-: if f_w(tau x) = tau f_w(x) then: phi(W tau x) = "
-                 "phi([sum_j W[i, j] x[tau(j)]]) (any W)"),
-            fact(B, "=>", setting.reindexed_everywhere(W),
-                 "= phi([sum_j W[tau(i), tau(j)] x[tau(j)]]) (the hypothesis f_w(tau x) = "
-                 "tau f_w(x), with tau phi(Wx) re-indexed by tau(j)), for every tau in H"),
-            step("=>", A,
-                 "-> W[i, j] = W[tau(i), tau(j)] (phi injective: 'Assume one-by-one "
-                 "activations')"),
+                 r"2. $\leftarrow$: if $f_w(\tau x) = \tau f_w(x)$ then: "
+                 r"$\phi(W \tau x) = \phi([\sum_j W[i, j] x[\tau(j)]])$ (any $W$)"),
+            eq(phi(setting.written_sum(W, tau_1, True)),
+               r"$= \phi([\sum_j W[\tau(i), \tau(j)] x[\tau(j)]])$, 'where in the second "
+               r"equivalence we switched from summing by $j$ to summing by $\tau(j)$, because "
+               r"the order of the sum does not matter'",
+               expect=REFUTED,
+               note=r"Circular: the step writes $W[\tau(i), \tau(j)]$, the condition this "
+                    r"direction sets out to derive, before deriving it. Re-ordering the sum over "
+                    r"$j$ cannot change the row index $i$ into $\tau(i)$; for a $W$ that breaks "
+                    r"the condition the two sides differ. What gives the step is the hypothesis "
+                    r"$f_w(\tau x) = \tau f_w(x)$, which the solution states but does not use, "
+                    r"and the conclusion needs $\phi$ injective (the question's assumption), "
+                    r"which it never cites.",
+               correction=[
+                   fact(B, "=>", setting.reindexed_everywhere(W),
+                        r"with the hypothesis: $\phi(W \tau x) = \tau \phi(W x)$, whose entry "
+                        r"$i$ is $\phi(\sum_j W[\tau(i), j] x[j])$, re-indexed by $\tau(j)$ "
+                        r"(for every $\tau$ in $H$)"),
+                   step("=>", A,
+                        r"$\phi$ injective ('Assume one-by-one activations'): the sums agree "
+                        r"for every $x$, so $W[i, j] = W[\tau(i), \tau(j)]$"),
+               ]),
+            fact(setting.reindexed_everywhere(W), "=>", A,
+                 r"$\rightarrow W[i, j] = W[\tau(i), \tau(j)]$ (for every $\tau$ in $H$; "
+                 r"the comparison needs $\phi$ injective, which the solution does not cite)"),
             fact(A, "<=>", B,
                  "Prove that f_w is equivariant to H if and only if for all tau in H, "
                  "W[i, j] = W[tau(i), tau(j)] (the question's claim, both directions)"),
@@ -188,7 +229,8 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu):
 cyclic = equivariance(
     "technion-hw2/q5-cyclic",
     "Equivariance of phi(Wx) to the cyclic shifts of 4 coordinates <=> W is circulant",
-    "the cyclic shifts j -> j + k mod 4", [(1, 2, 3, 0)], subgroup=[(2, 3, 0, 1)])
+    "the cyclic shifts j -> j + k mod 4", [(1, 2, 3, 0)], subgroup=[(2, 3, 0, 1)],
+    convention=True)
 symmetric = equivariance(
     "technion-hw2/q5-symmetric",
     "Equivariance of phi(Wx) to all permutations of 3 coordinates <=> W = a I + b (J - I)",
