@@ -42,7 +42,7 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
-from engine import REFUTED, Derivation, Scope, Source, eq, fact, step
+from engine import REFUTED, Derivation, Refutation, Scope, Source, eq, fact, step
 from engine.ops import sqnorm
 
 DOCUMENT = "000_c66762b86c6c83bf.txt"
@@ -284,7 +284,7 @@ not_injective = Derivation(
         fact(swap_equivariant(W_sq, square), "=>", swap_condition(W_sq),
              "the '<=' step '-> W[i, j] = W[tau(i), tau(j)]' without injectivity (f_w "
              "equivariant for all x: quadratic forms agreeing at e_1, e_2, e_1 + e_2)",
-             expect=REFUTED,
+             expect=REFUTED, refutation=Refutation.ILLUSTRATION,
              note="Not a source error (the question assumes phi injective): with phi(u) = u^2 "
                   "the equivariance of f_w does not give W[i, j] = W[tau(i), tau(j)]; every "
                   "W = [[p, q], [-q, -p]] is equivariant and breaks the condition unless "
