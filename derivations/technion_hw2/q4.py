@@ -86,8 +86,14 @@ gaussian = Derivation(
     title="ReLU initialization variance sqrt(2/d_{l-1}) by the central limit theorem",
     source=Source("000_c66762b86c6c83bf.txt", "Question 4.2, Solution 4.2"),
     scope=S2,
-    notes="By the CLT the pre-activations u_{l-1}[j] are taken N(0, 1) (the solution's "
-          "z ~ N(0, 1)); sigma_l is the lecture's 1/sqrt(sum_j E[phi^2(u_{l-1}[j])]).",
+    notes=r"The question asks to use the central limit theorem for large width; the solution "
+          r"never invokes it: it takes $z \sim N(0, 1)$ without saying what $z$ is. The "
+          r"encoding supplies the reading: $z$ stands for a pre-activation $u_{l-1}[j]$, "
+          r"Gaussian in the large-width limit by the CLT (a sum of many independent terms) and "
+          r"of variance 1 by the lecture's normalisation. That the CLT gives this is not "
+          r"checked (it is a statement about the width tending to infinity, which the solution "
+          r"does not make); $\sigma_l$ is the lecture's "
+          r"$1/\sqrt{\sum_j E[\varphi^2(u_{l-1}[j])]}$.",
     chain=[
         fact(phi2(z), "=", sp.Max(0, z**2, evaluate=False),
              "For ReLU: phi^2(z) = max(0, z^2)",
