@@ -279,8 +279,13 @@ part3c = Derivation(
     title="He initialization, part 3 (c): the distribution of z_{l-1} is symmetric around 0",
     source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (c)"),
     scope=S4,
-    notes="Given w_{l-1} ~ N(0, sigma^2). SymPy writes the Gaussian density through t^2, so "
-          "f(-t) and f(t) are the same expression and the symmetry steps are proved as identical.",
+    notes=r"Given $w_{l-1} \sim N(0, \sigma^2)$. The question assumes only that the density of "
+          r"$w_{l-1}$ is symmetric, $f_{w_{l-1}}(w) = f_{w_{l-1}}(-w)$; the answer specialises "
+          r"to a Gaussian, which the question does not give, so as written it covers the normal "
+          r"case only. The symmetry holds for every symmetric density, "
+          r"$f_z(-z) = f_w(-z/x)/|x| = f_w(z/x)/|x| = f_z(z)$ (not checked for an unspecified "
+          r"$f_w$). SymPy writes the Gaussian density through $t^2$, so $f(-t)$ and $f(t)$ are "
+          r"the same expression and the symmetry steps are proved as identical.",
     chain=[
         fact(f_w(wv), "=", f_w(sp.Mul(-1, wv, evaluate=False)),
              "f_w(w) = exp(-w^2/(2 sigma^2)) / sqrt(2 pi sigma^2) = f_w(-w) (Gaussian PDF is "
@@ -331,5 +336,49 @@ part3e = Derivation(
         fact(Var(zr), "=", 2 * half_integral,
              "From part (d): Var[z_{l-1}] = 2 int_0^oo z^2 f_z(z) dz", note=INTEGRAL_CHECK),
         fact(Var(zr), "=", 2 * E(xr**2), "Therefore Var[z_{l-1}] = 2 E[x_l^2]"),
+    ],
+)
+
+
+# -- Part 1's "Independence of all four random variables", with inputs of a hidden layer -------
+SU = Scope()
+n_u = SU.dim("n_l", low=2, high=5)
+a_1, a_2 = SU.scalars("a_1 a_2", "positive")                    # upstream weights, held fixed
+s_up = SU.random("s", Normal(0, 1))                              # the shared upstream activation
+w_1, w_2 = (SU.random(f"w_{i}", Normal(0, 2 / n_u)) for i in (1, 2))
+x_1 = SU.define("x_1", sp.Max(0, a_1 * s_up))                  # x_j = ReLU(a_j s)
+x_2 = SU.define("x_2", sp.Max(0, a_2 * s_up))
+
+shared_upstream = Derivation(
+    id="wpi-hw3/p1-1-hidden-inputs",
+    title=r"He initialization, part 1: the cross term with dependent inputs "
+          r"$x_j = \mathrm{ReLU}(a_j s)$ of a hidden layer",
+    source=Source("003_8dae48258750efc8.txt", "Problem 1, part 1 ('Independence of all four "
+                  "random variables')"),
+    scope=SU,
+    notes=r"The part 1 model (wpi-hw3/p1-1) makes every input independent and so cannot see "
+          r"this. Here two inputs of layer $l$ are ReLU outputs of one upstream activation "
+          r"$s \sim N(0, 1)$ through upstream weights $a_1, a_2 > 0$: "
+          r"$x_j = \max(0, a_j s)$, dependent; $w_1, w_2 \sim N(0, 2/n_l)$ independent of each "
+          r"other and of the inputs.",
+    chain=[
+        fact(E(w_1 * x_1 * w_2 * x_2), "=", E(w_1) * E(x_1) * E(w_2) * E(x_2),
+             r"for $j \ne k$: $E[w_j x_j w_k x_k] = E[w_j] E[x_j] E[w_k] E[x_k]$: the value "
+             r"holds, both sides are 0"),
+        fact(E(x_1 * x_2), "=", E(x_1) * E(x_2),
+             r"(Independence of all four random variables): with $x_j \perp x_k$, "
+             r"$E[x_j x_k] = E[x_j] E[x_k]$",
+             expect=REFUTED,
+             note=r"The inputs of a hidden layer share their upstream activations and are not "
+                  r"independent: here $E[x_1 x_2] = a_1 a_2 / 2$ while "
+                  r"$E[x_1] E[x_2] = a_1 a_2 / (2\pi)$. Nor is $x_j \perp x_k$ needed: the cross "
+                  r"term vanishes because the weights are independent of each other and of the "
+                  r"inputs, with mean 0.",
+             correction=[
+                 fact(E(w_1 * x_1 * w_2 * x_2), "=", E(w_1) * E(w_2) * E(x_1 * x_2),
+                      r"$w_j$, $w_k$ independent of each other and of the inputs: "
+                      r"$E[w_j x_j w_k x_k] = E[w_j] E[w_k] E[x_j x_k]$"),
+                 eq(sp.Integer(0), r"$E[w_j] = 0$"),
+             ]),
     ],
 )
