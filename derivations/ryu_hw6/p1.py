@@ -94,9 +94,9 @@ witness = Derivation(
     chain=[
         sig(a * x) / kept,
         eq(1 / (kept * (1 + sp.exp(-a * x))),
-           "dropout(sigma(linear)) = sigma(ax)/0.6 = 1/(0.6(1+e^{-ax}))"),
+           r"$\mathrm{dropout}(\sigma(\mathrm{linear})) = \sigma(ax)/0.6 = 1/(0.6(1+e^{-ax}))$"),
         fact(sig(a * x / kept), "=", 1 / (1 + sp.exp(-a * x / kept)),
-             "sigma(dropout(linear)) = sigma(ax/0.6) = 1/(1+e^{-ax/0.6})"),
+             r"$\sigma(\mathrm{dropout}(\mathrm{linear})) = \sigma(ax/0.6) = 1/(1+e^{-ax/0.6})$"),
         holds(1 / (kept * (1 + sp.exp(-a * x))) > 1 / (1 + sp.exp(-a * x / kept)),
               "The two are not equivalent for all x (they differ at every a x: the first is "
               "the larger)"),

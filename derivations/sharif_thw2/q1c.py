@@ -36,7 +36,7 @@ saturation = Derivation(
               "so every gradient through a sigmoid is scaled by at most 1/4"),
         holds(sigma(z) * (1 - sigma(z)) <= sp.exp(-sp.Abs(z)),
               "The sigmoid function has a tendency to saturate, leading to small gradients: "
-              "with large weights |z| is large and the gradient is below e^{-|z|}"),
+              r"with large weights $|z|$ is large and the gradient is below $e^{-|z|}$"),
         holds(sp.Ne(sigma(sp.log(p / (1 - p))), p, evaluate=False),
               r"Output Range Issues: Sigmoid functions output values in the range of (0, 1). In a "
               r"classification task, where the goal is often to predict probabilities, this might "

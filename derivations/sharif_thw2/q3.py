@@ -52,9 +52,10 @@ gradients = Derivation(
     title="Gradients of an L2-regularized sigmoid unit (backprop through z = wx + b, y = sigma(z))",
     source=Source(DOCUMENT, "Question 3 a"),
     scope=S,
-    notes="z = wx + b, y = sigma(z), L = (y - t)^2/2, R = lambda w^2/2, L_reg = L + R (read off "
-          "the solution, see the module docstring). Derivatives by central finite differences; "
-          "with respect to a node (L, R, y, z) the node is held as the variable.",
+    notes=r"$z = wx + b$, $y = \sigma(z)$, $L = (y - t)^2/2$, $R = \lambda w^2/2$, "
+          r"$L_{reg} = L + R$ (read off the solution, see the module docstring). Derivatives by "
+          r"central finite differences; with respect to a node ($L$, $R$, $y$, $z$) the node is "
+          r"held as the variable.",
     chain=[
         fact(d(L_reg, R), "=", 1, "dL_reg/dR = 1"),
         fact(d(L_reg, y), "=", times(lam, d(L, y)),

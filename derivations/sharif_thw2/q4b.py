@@ -136,7 +136,8 @@ m_t = sum_written(bp, tp, lambda k: gr[tp - k - 1, 0])   # m_0 = 0; g_(t-i) is e
 
 bias = Derivation(
     id="sharif-thw2/q4b-bias",
-    title="Adam: E[m_t] = (1 - beta_1^t) E[g] under stationary gradients, and the correction",
+    title=r"Adam: $E[m_t] = (1 - \beta_1^t) E[g]$ under stationary gradients, and the "
+          r"correction",
     source=Source("002_f457ea5a82bac99a.txt", "Question 4 b ('m_t tends to zero with bias', "
                   "'as t becomes larger')"),
     scope=P,
@@ -144,11 +145,11 @@ bias = Derivation(
           "starts; m_t written with the corrected index t - i.",
     chain=[
         fact(E(m_t), "=", sp.Sum(bp**i * (1 - bp) * E(gr[tp - i - 1, 0]), (i, 0, tp - 1)),
-             "'m_t tends to zero with bias': with m_0 = 0, E[m_t] = sum_i beta_1^i (1 - beta_1) "
-             "E[g_(t-i)]"),
-        eq((1 - bp**tp) * mu, "= (1 - beta_1^t) E[g] (geometric sum; stationary gradients)"),
+             r"'$m_t$ tends to zero with bias': with $m_0 = 0$, "
+             r"$E[m_t] = \sum_i \beta_1^i (1 - \beta_1) E[g_{t-i}]$"),
+        eq((1 - bp**tp) * mu, r"$= (1 - \beta_1^t) E[g]$ (geometric sum; stationary gradients)"),
         fact(E(m_t / (1 - bp**tp)), "=", mu,
-             "the bias-corrected m_hat_t = m_t / (1 - beta_1^t) has E[m_hat_t] = E[g]"),
+             r"the bias-corrected $\hat{m}_t = m_t / (1 - \beta_1^t)$ has $E[\hat{m}_t] = E[g]$"),
         fact(sp.Abs((1 - bp**tp) * mu), "<=", sp.Abs(mu),
              r"what 'tends to zero with bias' can mean: "
              r"$|E[m_t]| = (1 - \beta_1^t) |E[g]| \le |E[g]|$"),
@@ -174,21 +175,23 @@ bias = Derivation(
              correction=[fact(sp.Abs((1 - bp**(tp + 1)) * mu), ">=", sp.Abs((1 - bp**tp) * mu),
                               r"$|E[m_{t+1}]| \ge |E[m_t]|$")]),
         fact(sp.Limit(bp**t_large * m_0p, t_large, sp.oo), "=", 0,
-             "'As t becomes larger, the term beta_1^t m_0 tends to zero'"),
+             r"'As $t$ becomes larger, the term $\beta_1^t m_0$ tends to zero'"),
         fact(sp.Limit(1 - bp**t_large, t_large, sp.oo), "=", 0,
-             "'As t becomes larger, beta_1^t dominates the denominator, making it approach zero'",
+             r"'As $t$ becomes larger, $\beta_1^t$ dominates the denominator, making it approach "
+             r"zero'",
              expect=REFUTED,
-             note="The denominator 1 - beta_1^t grows with t (beta_1^t shrinks), from 1 - beta_1 "
-                  "at t = 1 towards 1; it never approaches zero. The correction 1/(1 - beta_1^t) "
-                  "is largest at t = 1 and tends to 1: it matters early and fades, which is why "
-                  "it 'prevents m_hat_t from becoming too small' in the first steps.",
+             note=r"The denominator $1 - \beta_1^t$ grows with $t$ ($\beta_1^t$ shrinks), from "
+                  r"$1 - \beta_1$ at $t = 1$ towards 1; it never approaches zero. The correction "
+                  r"$1/(1 - \beta_1^t)$ is largest at $t = 1$ and tends to 1: it matters early and "
+                  r"fades, which is why it 'prevents $\hat{m}_t$ from becoming too small' in the "
+                  r"first steps.",
              correction=[
                  fact(sp.Limit(1 - bp**t_large, t_large, sp.oo), "=", 1,
-                      "the denominator 1 - beta_1^t tends to 1"),
+                      r"the denominator $1 - \beta_1^t$ tends to 1"),
                  fact(1 - bp**(tp + 1), ">=", 1 - bp**tp,
-                      "the denominator 1 - beta_1^t increases with t"),
+                      r"the denominator $1 - \beta_1^t$ increases with $t$"),
                  fact(1 - bp**tp, ">=", 1 - bp,
-                      "1 - beta_1^t >= 1 - beta_1 > 0 for every t >= 1"),
+                      r"$1 - \beta_1^t \ge 1 - \beta_1 > 0$ for every $t \ge 1$"),
              ]),
     ],
 )

@@ -267,28 +267,35 @@ relu_equivariant = sp.And(*[agree(relu(W_r * (P * v)), P * relu(W_r * v))
 
 not_injective = Derivation(
     id="technion-hw2/q5-not-injective",
-    title="Equivariance without an injective phi: '<=' fails for phi(u) = u^2 (H = {id, swap})",
+    title=r"Equivariance without an injective $\phi$: '$\Leftarrow$' fails for "
+          r"$\phi(u) = u^2$ ($H = \{\mathrm{id}, \mathrm{swap}\}$)",
     source=Source(DOCUMENT, "Question 5 (the assumption 'one-by-one activations')"),
     scope=S,
-    notes="Not a source error: the question assumes injective activations, and this shows the "
-          "assumption is needed for '<='. H = {id, swap} on 2 coordinates, phi(u) = u^2, "
-          "W = [[p, q], [-q, -p]]: f_w(tau x) = tau f_w(x) for all p, q, x, yet the condition "
-          "fails unless p = q = 0. Without injectivity only W tau x = +-tau W x "
-          "entrywise follows (here the squares of the entries match). ReLU is not injective "
-          "either, but there '<=' survives: ReLU(a.x) = ReLU(b.x) at x and -x gives a.x = b.x, "
-          "checked on the cyclic group of 4 coordinates in technion-hw2/q5-relu.",
+    notes=r"Not a source error: the question assumes injective activations, and this shows the "
+          r"assumption is needed for '$\Leftarrow$'. $H = \{\mathrm{id}, \mathrm{swap}\}$ on 2 "
+          r"coordinates, $\phi(u) = u^2$, $W = \begin{bmatrix} p & q \\ -q & -p "
+          r"\end{bmatrix}$: $f_w(\tau x) = \tau f_w(x)$ for all $p, q, x$, yet the condition "
+          r"fails unless $p = q = 0$. Without injectivity only $W \tau x = \pm \tau W x$ "
+          r"entrywise follows (here the squares of the entries match). ReLU is not injective "
+          r"either, but there '$\Leftarrow$' survives: $\mathrm{ReLU}(a \cdot x) = "
+          r"\mathrm{ReLU}(b \cdot x)$ at $x$ and $-x$ gives $a \cdot x = b \cdot x$, checked "
+          r"on the cyclic group of 4 coordinates in technion-hw2/q5-relu.",
     chain=[
         fact(square(W_sq * (swap * x)), "=", swap * square(W_sq * x),
-             "phi(u) = u^2 is component-wise but not injective: with W = [[p, q], [-q, -p]], "
-             "f_w(tau x) = tau f_w(x) for every x (f_w is equivariant to H = {id, swap})"),
+             r"$\phi(u) = u^2$ is component-wise but not injective: with "
+             r"$W = \begin{bmatrix} p & q \\ -q & -p \end{bmatrix}$, "
+             r"$f_w(\tau x) = \tau f_w(x)$ for every $x$ ($f_w$ is equivariant to "
+             r"$H = \{\mathrm{id}, \mathrm{swap}\}$)"),
         fact(swap_equivariant(W_sq, square), "=>", swap_condition(W_sq),
              "the '<=' step '-> W[i, j] = W[tau(i), tau(j)]' without injectivity (f_w "
              "equivariant for all x: quadratic forms agreeing at e_1, e_2, e_1 + e_2)",
              expect=REFUTED, refutation=Refutation.ILLUSTRATION,
-             note="Not a source error (the question assumes phi injective): with phi(u) = u^2 "
-                  "the equivariance of f_w does not give W[i, j] = W[tau(i), tau(j)]; every "
-                  "W = [[p, q], [-q, -p]] is equivariant and breaks the condition unless "
-                  "p = q = 0. What does follow is the condition on the squares of the entries.",
+             note=r"Not a source error (the question assumes $\phi$ injective): with "
+                  r"$\phi(u) = u^2$ the equivariance of $f_w$ does not give "
+                  r"$W[i, j] = W[\tau(i), \tau(j)]$; every "
+                  r"$W = \begin{bmatrix} p & q \\ -q & -p \end{bmatrix}$ is equivariant and "
+                  r"breaks the condition unless $p = q = 0$. What does follow is the condition on "
+                  r"the squares of the entries.",
              correction=[step("=>", sp.And(sp.Eq(W_sq[0, 0] ** 2, W_sq[1, 1] ** 2),
                                            sp.Eq(W_sq[0, 1] ** 2, W_sq[1, 0] ** 2)),
                               "without injectivity, phi(W tau x) = phi(tau W x) gives only "
