@@ -48,39 +48,41 @@ def right_sum(t):
 
 unrolled = Derivation(
     id="sharif-thw2/q4b-unrolled",
-    title="Adam: m_t unrolled from m_0 (t = 5)",
+    title=r"Adam: $m_t$ unrolled from $m_0$ ($t = 5$)",
     source=Source("002_f457ea5a82bac99a.txt", "Question 4 b"),
     scope=S,
-    notes="t = 5: m_1..m_5 defined by m_t = beta_1 m_(t-1) + (1 - beta_1) g_t from m_0; g_0 is "
-          "declared only so that the solution's index t - i - 1 can be evaluated at i = t - 1.",
+    notes=r"$t = 5$: $m_1, \dots, m_5$ defined by $m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t$ "
+          r"from $m_0$; $g_0$ is declared only so that the solution's index $t - i - 1$ can be "
+          r"evaluated at $i = t - 1$.",
     chain=[
         m[5],
         eq(beta_1 * m[4] + (1 - beta_1) * g[5],
-           "m_t = beta_1 m_(t-1) + (1 - beta_1) g_t: starting with m_0 = 0, we can express m_t "
-           "recursively"),
+           r"$m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t$: starting with $m_0 = 0$, we can express "
+           r"$m_t$ recursively"),
         eq(beta_1 * (beta_1 * m[3] + (1 - beta_1) * g[4]) + (1 - beta_1) * g[5],
-           "= beta_1 (beta_1 m_(t-2) + (1 - beta_1) g_(t-1)) + (1 - beta_1) g_t"),
+           r"$= \beta_1 (\beta_1 m_{t-2} + (1 - \beta_1) g_{t-1}) + (1 - \beta_1) g_t$"),
         eq(beta_1**2 * m[3] + beta_1 * (1 - beta_1) * g[4] + (1 - beta_1) * g[5],
-           "= beta_1^2 m_(t-2) + beta_1 (1 - beta_1) g_(t-1) + (1 - beta_1) g_t"),
+           r"$= \beta_1^2 m_{t-2} + \beta_1 (1 - \beta_1) g_{t-1} + (1 - \beta_1) g_t$"),
         eq(beta_1**3 * m[2] + beta_1**2 * (1 - beta_1) * g[3] + beta_1 * (1 - beta_1) * g[4]
            + (1 - beta_1) * g[5],
-           "= beta_1^3 m_(t-3) + beta_1^2 (1 - beta_1) g_(t-2) + beta_1 (1 - beta_1) g_(t-1) "
-           "+ (1 - beta_1) g_t"),
+           r"$= \beta_1^3 m_{t-3} + \beta_1^2 (1 - \beta_1) g_{t-2} + \beta_1 (1 - \beta_1) "
+           r"g_{t-1} + (1 - \beta_1) g_t$"),
         eq(beta_1**T * m_0 + solution_sum(T),
-           "... = beta_1^t m_0 + sum_(i=0)^(t-1) beta_1^i (1 - beta_1) g_(t-i-1)",
+           r"$\vdots$ $= \beta_1^t m_0 + \sum_{i=0}^{t-1} \beta_1^i (1 - \beta_1) g_{t-i-1}$",
            expect=REFUTED,
-           note="Off by one: the i = 0 term of the line above is (1 - beta_1) g_t, but the "
-                "formula gives (1 - beta_1) g_(t-1); it uses g_0, ..., g_(t-1) where the "
-                "recursion uses g_1, ..., g_t. The index should be t - i.",
+           note=r"Off by one: the $i = 0$ term of the line above is $(1 - \beta_1) g_t$, but the "
+                r"formula gives $(1 - \beta_1) g_{t-1}$; it uses $g_0, \dots, g_{t-1}$ where the "
+                r"recursion uses $g_1, \dots, g_t$. The index should be $t - i$.",
            correction=[eq(beta_1**T * m_0 + right_sum(T),
-                          "= beta_1^t m_0 + sum_(i=0)^(t-1) beta_1^i (1 - beta_1) g_(t-i)")]),
+                          r"$= \beta_1^t m_0 + \sum_{i=0}^{t-1} \beta_1^i (1 - \beta_1) "
+                          r"g_{t-i}$")]),
         fact(m[5] / (1 - beta_1**T), "=", (beta_1**T * m_0 + solution_sum(T)) / (1 - beta_1**T),
-             "m_hat_t = m_t / (1 - beta_1^t) = (beta_1^t m_0 + sum_i beta_1^i (1 - beta_1) "
-             "g_(t-i-1)) / (1 - beta_1^t)",
+             r"$\hat{m}_t = \frac{m_t}{1 - \beta_1^t} = \frac{\beta_1^t m_0 + \sum_{i=0}^{t-1} "
+             r"\beta_1^i (1 - \beta_1) g_{t-i-1}}{1 - \beta_1^t}$",
              expect=REFUTED,
              note="The same off-by-one index as the unrolled formula.",
              correction=[eq((beta_1**T * m_0 + right_sum(T)) / (1 - beta_1**T),
-                            "with the index t - i")]),
+                            r"with the index $t - i$")]),
     ],
 )
 
@@ -102,23 +104,23 @@ def right_form(n):
 
 induction = Derivation(
     id="sharif-thw2/q4b-closed-form",
-    title="Adam: the unrolled m_t for every t, by induction on the recursion",
+    title=r"Adam: the unrolled $m_t$ for every $t$, by induction on the recursion",
     source=Source("002_f457ea5a82bac99a.txt", "Question 4 b ('... = beta_1^t m_0 + sum ...')"),
     scope=R,
-    notes="The recursion m_t = beta_1 m_(t-1) + (1 - beta_1) g_t applied to the solution's "
-          "formula at t gives its formula at t + 1 only if the index is t - i.",
+    notes=r"The recursion $m_t = \beta_1 m_{t-1} + (1 - \beta_1) g_t$ applied to the "
+          r"solution's formula at $t$ gives its formula at $t + 1$ only if the index is $t - i$.",
     chain=[
-        fact(source_form(0), "=", mu_0, "base case t = 0: the formula is m_0"),
+        fact(source_form(0), "=", mu_0, r"base case $t = 0$: the formula is $m_0$"),
         fact(b * source_form(t) + (1 - b) * gs[t + 1], "=", source_form(t + 1),
-             "induction step with the solution's index t - i - 1",
+             r"induction step with the solution's index $t - i - 1$",
              expect=REFUTED,
-             note="beta_1 (formula at t) + (1 - beta_1) g_(t+1) has the new term "
-                  "(1 - beta_1) g_(t+1), while the formula at t + 1 has (1 - beta_1) g_t there "
-                  "(and every other g shifted the same way).",
+             note=r"$\beta_1 \cdot (\text{formula at } t) + (1 - \beta_1) g_{t+1}$ has the new "
+                  r"term $(1 - \beta_1) g_{t+1}$, while the formula at $t + 1$ has "
+                  r"$(1 - \beta_1) g_t$ there (and every other $g$ shifted the same way).",
              correction=[
                  fact(b * right_form(t) + (1 - b) * gs[t + 1], "=", right_form(t + 1),
-                      "induction step with the index t - i: the closed form satisfies the "
-                      "recursion"),
+                      r"induction step with the index $t - i$: the closed form satisfies the "
+                      r"recursion"),
              ]),
     ],
 )
@@ -141,8 +143,8 @@ bias = Derivation(
     source=Source("002_f457ea5a82bac99a.txt", "Question 4 b ('m_t tends to zero with bias', "
                   "'as t becomes larger')"),
     scope=P,
-    notes="g_1, ..., g_t i.i.d. N(mu, s) (stationary gradients), m_0 = 0 as the solution "
-          "starts; m_t written with the corrected index t - i.",
+    notes=r"$g_1, \dots, g_t$ i.i.d. $N(\mu, s)$ (stationary gradients), $m_0 = 0$ as the "
+          r"solution starts; $m_t$ written with the corrected index $t - i$.",
     chain=[
         fact(E(m_t), "=", sp.Sum(bp**i * (1 - bp) * E(gr[tp - i - 1, 0]), (i, 0, tp - 1)),
              r"'$m_t$ tends to zero with bias': with $m_0 = 0$, "
