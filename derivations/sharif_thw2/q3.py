@@ -34,6 +34,14 @@ def times(*factors):
     return sp.Mul(*factors, evaluate=False)
 
 
+def dd(f, u):
+    """The LaTeX of the partial derivative of f by u, for the justifications."""
+    return r"\frac{\partial %s}{\partial %s}" % (f, u)
+
+
+UPSTREAM = r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z))$"
+
+
 # -- a: every gradient ------------------------------------------------------------------------
 S = Scope()
 w, x, b, t = S.scalars("w x b t")
@@ -49,7 +57,8 @@ through_z = times(d(L_reg, L), d(L, y), d(y, z))         # dL_reg/dL dL/dy dy/dz
 
 gradients = Derivation(
     id="sharif-thw2/q3a",
-    title="Gradients of an L2-regularized sigmoid unit (backprop through z = wx + b, y = sigma(z))",
+    title=r"Gradients of an $L_2$-regularized sigmoid unit (backprop through $z = wx + b$, "
+          r"$y = \sigma(z)$)",
     source=Source(DOCUMENT, "Question 3 a"),
     scope=S,
     notes=r"$z = wx + b$, $y = \sigma(z)$, $L = (y - t)^2/2$, $R = \lambda w^2/2$, "
@@ -57,7 +66,7 @@ gradients = Derivation(
           r"central finite differences; with respect to a node ($L$, $R$, $y$, $z$) the node is "
           r"held as the variable.",
     chain=[
-        fact(d(L_reg, R), "=", 1, "dL_reg/dR = 1"),
+        fact(d(L_reg, R), "=", 1, "$" + dd("L_{reg}", "R") + " = 1$"),
         fact(d(L_reg, y), "=", times(lam, d(L, y)),
              r"$\frac{\partial L_{reg}}{\partial y} = \frac{\lambda}{\partial L} "
              r"\frac{\partial L}{\partial y}$, read as $\lambda \frac{\partial L}{\partial y}$ "
@@ -74,31 +83,44 @@ gradients = Derivation(
                          eq(y - t, r"$= y - t$")]),
         fact(d(L_reg, y), "=", y - t, r"$\frac{\partial L_{reg}}{\partial y} = y - t$"),
         fact(d(L_reg, z), "=", times(d(L_reg, L), d(L, y)),
-             "dL_reg/dz = dL_reg/dL dL/dy = y - t", expect=REFUTED,
-             note="As written, this line repeats the product and value of dL_reg/dy under the "
-                  "label dL_reg/dz: dL_reg/dz lacks the factor dy/dz = sigma(z)(1 - sigma(z)), "
-                  "which is at most 1/4, so the two never agree when y != t. Probably a slip of "
-                  "the student or of the conversion (the next line gives the right dL_reg/dz); "
-                  "the correction is that next line.",
-             correction=[eq(through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
-                         eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))")]),
-        eq(y - t, "= y - t (the value of the product written, dL_reg/dL dL/dy)"),
-        fact(d(L_reg, z), "=", through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
-        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+             "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L") + dd("L", "y") + " = y - t$",
+             expect=REFUTED,
+             note=r"As written, this line repeats the product and value of "
+                  r"$\partial L_{reg}/\partial y$ under the label $\partial L_{reg}/\partial z$: "
+                  r"$\partial L_{reg}/\partial z$ lacks the factor $\partial y/\partial z = "
+                  r"\sigma(z)(1 - \sigma(z))$, which is at most $1/4$, so the two never agree "
+                  r"when $y \ne t$. Probably a slip of the student or of the conversion (the next "
+                  r"line gives the right $\partial L_{reg}/\partial z$); the correction is that "
+                  r"next line.",
+             correction=[eq(through_z, "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L")
+                            + dd("L", "y") + dd("y", "z") + "$"),
+                         eq(upstream, UPSTREAM)]),
+        eq(y - t, "$= y - t$ (the value of the product written, "
+                  "$" + dd("L_{reg}", "L") + dd("L", "y") + "$)"),
+        fact(d(L_reg, z), "=", through_z,
+             "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + "$"),
+        eq(upstream, UPSTREAM),
         fact(d(L_reg, w), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, w))
              + times(d(L_reg, R), d(R, w)),
-             "dL_reg/dw = dL_reg/dL dL/dy dy/dz dz/dw + dL_reg/dR dR/dw"),
+             "$" + dd("L_{reg}", "w") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "w") + " + " + dd("L_{reg}", "R") + dd("R", "w") + "$"),
         eq(times(y - t, sigma(z), 1 - sigma(z), x) + times(lam, w),
-           "= (y - t) x sigma(z) x (1 - sigma(z)) x x + lambda x w"),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times x + \lambda \times w$"),
         fact(d(L_reg, x), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, x)),
-             "dL_reg/dx = dL_reg/dL dL/dy dy/dz dz/dx"),
-        eq(times(y - t, sigma(z), 1 - sigma(z), w), "= (y - t) x sigma(z) x (1 - sigma(z)) x w"),
+             "$" + dd("L_{reg}", "x") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "x") + "$"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), w),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times w$"),
         fact(d(L_reg, b), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, b)),
-             "dL_reg/db = dL_reg/dL dL/dy dy/dz dz/db"),
-        eq(times(y - t, sigma(z), 1 - sigma(z), 1), "= (y - t) x sigma(z) x (1 - sigma(z)) x 1"),
-        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+             "$" + dd("L_{reg}", "b") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "b") + "$"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), 1),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times 1$"),
+        eq(upstream, UPSTREAM),
     ],
 )
+
 
 # -- c: one SGD step with learning rate 0.1 ---------------------------------------------------
 S = Scope()
