@@ -156,17 +156,21 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
     return Derivation(
         id=id, title=title, source=Source(DOCUMENT, "Question 5, Solution 5"),
         scope=setting.S,
-        notes=f"H = {where}, |H| = {len(setting.group)}; tau_k are its non-identity elements "
-              "as permutation matrices ((tau x)_j = x_tau(j)); phi = LeakyReLU (slope 1/10). "
-              "W_H: one free entry of V per orbit of H on index pairs (satisfies the condition); "
-              "W = W_H + s E, or W_H + s W_K + s (s - 1) E where H has a proper subgroup K (W_K "
-              "invariant under K only), s an integer: s = 0 satisfies the condition, s = 1 "
-              "satisfies it for the tau in K only, other s violate it. "
-              "Equivariance at a fresh random x on every instance.",
+        notes=f"$H$ = {where}, $|H| = {len(setting.group)}$; " + r"$\tau_k$ are its "
+              r"non-identity elements as permutation matrices ($(\tau x)_j = x_{\tau(j)}$); "
+              r"$\phi$ = LeakyReLU (slope $1/10$). $W_H$: one free entry of $V$ per orbit of $H$ "
+              r"on index pairs (satisfies the condition); $W = W_H + s E$, or "
+              r"$W_H + s W_K + s (s - 1) E$ where $H$ has a proper subgroup $K$ ($W_K$ invariant "
+              r"under $K$ only), $s$ an integer: $s = 0$ satisfies the condition, $s = 1$ "
+              r"satisfies it for the $\tau$ in $K$ only, other $s$ violate it. Equivariance at a "
+              r"fresh random $x$ on every instance. The solution's labels '$\rightarrow$' and "
+              r"'$\leftarrow$' are swapped relative to the 'if and only if' (its "
+              r"'$\rightarrow$' proves condition $\Rightarrow$ equivariance): a matter of labels, "
+              r"not checked.",
         chain=[
             fact(phi(P_1 * y), "=", P_1 * phi(y),
-                 "Recall that phi operates component-wise, as such phi can be switched with tau "
-                 "(tau_1, any y)"),
+                 r"Recall that $\phi$ operates component-wise, as such $\phi$ can be switched "
+                 r"with $\tau$ ($\tau_1$, any $y$)"),
             *([fact(W_H * (P_1.T * x), "=", setting.written_sum(W_H, tau_1, False),
                     r"the solution's sums with the question's convention, '$\tau(i) = j$ "
                     r"implies that component $i$ is mapped to component $j$': "
@@ -185,13 +189,14 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
                                      r"$(\tau x)[j] = x[\tau(j)]$")])]
               if convention else []),
             fact(phi(W_H * (P_1 * x)), "=", phi(setting.written_sum(W_H, tau_1, False)),
-                 "1. ->: if W[i, j] = W[tau(i), tau(j)] (W = W_H) then: f_w(tau x) = "
-                 "phi(W tau x) = phi([sum_j W[i, j] x[tau(j)]]) (tau = tau_1)"),
+                 r"1. $\rightarrow$: if $W[i, j] = W[\tau(i), \tau(j)]$ ($W = W_H$) then: "
+                 r"$f_w(\tau x) = \phi(W \tau x) = \phi([\sum_j W[i, j] x[\tau(j)]])$ "
+                 r"($\tau = \tau_1$)"),
             eq(phi(setting.written_sum(W_H, tau_1, True)),
-               "= phi([sum_j W[tau(i), tau(j)] x[tau(j)]]) (the condition)"),
+               r"$= \phi([\sum_j W[\tau(i), \tau(j)] x[\tau(j)]])$ (the condition)"),
             eq(P_1 * phi(W_H * x),
-               "= tau phi(W x) = tau f_w(x) (summing by tau(j) instead of j: the order of the "
-               "sum does not matter)"),
+               r"$= \tau \phi(W x) = \tau f_w(x)$ (summing by $\tau(j)$ instead of $j$: the "
+               r"order of the sum does not matter)"),
             fact(phi(W * (P_1 * x)), "=", phi(setting.written_sum(W, tau_1, False)),
                  r"2. $\leftarrow$: if $f_w(\tau x) = \tau f_w(x)$ then: "
                  r"$\phi(W \tau x) = \phi([\sum_j W[i, j] x[\tau(j)]])$ (any $W$)"),
@@ -220,25 +225,27 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
                  r"$\rightarrow W[i, j] = W[\tau(i), \tau(j)]$ (for every $\tau$ in $H$; "
                  r"the comparison needs $\phi$ injective, which the solution does not cite)"),
             fact(A, "<=>", B,
-                 "Prove that f_w is equivariant to H if and only if for all tau in H, "
-                 "W[i, j] = W[tau(i), tau(j)] (the question's claim, both directions)"),
+                 r"Prove that $f_w$ is equivariant to $H$ if and only if $\forall \tau \in H$, "
+                 r"$W[i, j] = W[\tau(i), \tau(j)]$ (the question's claim, both directions)"),
         ],
     )
 
 
 cyclic = equivariance(
     "technion-hw2/q5-cyclic",
-    "Equivariance of phi(Wx) to the cyclic shifts of 4 coordinates <=> W is circulant",
-    "the cyclic shifts j -> j + k mod 4", [(1, 2, 3, 0)], subgroup=[(2, 3, 0, 1)],
+    r"Equivariance of $\phi(Wx)$ to the cyclic shifts of 4 coordinates $\Leftrightarrow$ $W$ "
+    r"is circulant",
+    r"the cyclic shifts $j \mapsto j + k \bmod 4$", [(1, 2, 3, 0)], subgroup=[(2, 3, 0, 1)],
     convention=True)
 symmetric = equivariance(
     "technion-hw2/q5-symmetric",
-    "Equivariance of phi(Wx) to all permutations of 3 coordinates <=> W = a I + b (J - I)",
+    r"Equivariance of $\phi(Wx)$ to all permutations of 3 coordinates $\Leftrightarrow$ "
+    r"$W = a I + b (J - I)$",
     "the symmetric group on 3 coordinates", [(1, 0, 2), (1, 2, 0)], subgroup=[(1, 0, 2)])
 reflection = equivariance(
     "technion-hw2/q5-reflection",
-    "Equivariance of phi(Wx) to the reflection i -> 3 - i of 4 coordinates",
-    "{identity, the reflection i -> 3 - i} on 4 coordinates", [(3, 2, 1, 0)])
+    r"Equivariance of $\phi(Wx)$ to the reflection $i \mapsto 3 - i$ of 4 coordinates",
+    r"$\{\mathrm{id}$, the reflection $i \mapsto 3 - i\}$ on 4 coordinates", [(3, 2, 1, 0)])
 
 
 # -- "<=" without an injective phi --------------------------------------------------------------
@@ -298,23 +305,26 @@ not_injective = Derivation(
                   r"the squares of the entries.",
              correction=[step("=>", sp.And(sp.Eq(W_sq[0, 0] ** 2, W_sq[1, 1] ** 2),
                                            sp.Eq(W_sq[0, 1] ** 2, W_sq[1, 0] ** 2)),
-                              "without injectivity, phi(W tau x) = phi(tau W x) gives only "
-                              "phi(W[i, j]) = phi(W[tau(i), tau(j)]): here the squares match")]),
+                              r"without injectivity, $\phi(W \tau x) = \phi(\tau W x)$ gives "
+                              r"only $\phi(W[i, j]) = \phi(W[\tau(i), \tau(j)])$: here the "
+                              r"squares match")]),
     ],
 )
 
 relu_case = Derivation(
     id="technion-hw2/q5-relu",
-    title="Equivariance with phi = ReLU (not injective): '<=' still holds (cyclic shifts of 4)",
+    title=r"Equivariance with $\phi$ = ReLU (not injective): '$\Leftarrow$' still holds "
+          r"(cyclic shifts of 4)",
     source=Source(DOCUMENT, "Question 5 (the assumption 'one-by-one activations')"),
     scope=relu_setting.S,
-    notes="phi = ReLU is not injective, yet ReLU(a.x) = ReLU(b.x) for all x forces a = b (take "
-          "x and -x: ReLU(u) - ReLU(-u) = u), so the question's equivalence survives: checked "
-          "as in technion-hw2/q5-cyclic, with equivariance tested at x and -x. Injectivity is "
-          "sufficient for '<=', not necessary.",
+    notes=r"$\phi$ = ReLU is not injective, yet $\mathrm{ReLU}(a \cdot x) = "
+          r"\mathrm{ReLU}(b \cdot x)$ for all $x$ forces $a = b$ (take $x$ and $-x$: "
+          r"$\mathrm{ReLU}(u) - \mathrm{ReLU}(-u) = u$), so the question's equivalence survives: "
+          r"checked as in technion-hw2/q5-cyclic, with equivariance tested at $x$ and $-x$. "
+          r"Injectivity is sufficient for '$\Leftarrow$', not necessary.",
     chain=[
         fact(relu_setting.condition(W_r), "<=>", relu_equivariant,
-             "W[i, j] = W[tau(i), tau(j)] for all tau in H <=> f_w(tau x) = tau f_w(x) "
-             "(at x and -x) with phi = ReLU"),
+             r"$W[i, j] = W[\tau(i), \tau(j)]$ for all $\tau \in H$ $\Leftrightarrow$ "
+             r"$f_w(\tau x) = \tau f_w(x)$ (at $x$ and $-x$) with $\phi$ = ReLU"),
     ],
 )
