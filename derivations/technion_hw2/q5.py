@@ -107,6 +107,7 @@ class Setting:
                      for k, tau in enumerate(group) if tau != tuple(range(d))]
         V = S.matrix("V", d, d)
         E = S.matrix("E", d, d)
+        self.M = S.matrix("M", d, d)       # any W, for the solution's '<-' chain
         self.s = S.scalar("s", "integer")
         rep = orbit_representatives(group, d)
         self.W_H = S.define("W_H", sp.ImmutableMatrix(d, d, lambda i, j: V[rep[(i, j)]]))
@@ -149,7 +150,7 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
                  convention=False):
     setting = Setting(closure(generators), phi,
                       closure(subgroup) if subgroup is not None else None)
-    W, W_H, x = setting.W, setting.W_H, setting.x
+    W, W_H, x, M = setting.W, setting.W_H, setting.x, setting.M
     tau_1, P_1 = setting.taus[0]
     y = setting.S.vector("y", setting.d)
     A, B = setting.condition(W), setting.equivariant_at_x(W)
@@ -197,10 +198,11 @@ def equivariance(id, title, where, generators, subgroup=None, phi=leaky_relu,
             eq(P_1 * phi(W_H * x),
                r"$= \tau \phi(W x) = \tau f_w(x)$ (summing by $\tau(j)$ instead of $j$: the "
                r"order of the sum does not matter)"),
-            fact(phi(W * (P_1 * x)), "=", phi(setting.written_sum(W, tau_1, False)),
+            fact(phi(M * (P_1 * x)), "=", phi(setting.written_sum(M, tau_1, False)),
                  r"2. $\leftarrow$: if $f_w(\tau x) = \tau f_w(x)$ then: "
-                 r"$\phi(W \tau x) = \phi([\sum_j W[i, j] x[\tau(j)]])$ (any $W$)"),
-            eq(phi(setting.written_sum(W, tau_1, True)),
+                 r"$\phi(W \tau x) = \phi([\sum_j W[i, j] x[\tau(j)]])$ (any $W$, written "
+                 r"$M$ here: a matrix with no structure)"),
+            eq(phi(setting.written_sum(M, tau_1, True)),
                r"$= \phi([\sum_j W[\tau(i), \tau(j)] x[\tau(j)]])$, 'where in the second "
                r"equivalence we switched from summing by $j$ to summing by $\tau(j)$, because "
                r"the order of the sum does not matter'",
