@@ -80,7 +80,8 @@ softmax_vs_logistic = Derivation(
                   r"= \sigma(2a)$, not $\sigma(a)$. Softmax only depends on the difference of its "
                   r"logits, so the substitution must make $w_{s1} - w_{s2} = w_l$ and "
                   r"$b_{s1} - b_{s2} = b_l$.",
-             correction=[eq(sigmoid(2 * a), "the first output is sigma(2(w_l . x + b_l))")]),
+             correction=[eq(sigmoid(2 * a), r"the first output is "
+                                            r"$\sigma(2(w_l \cdot x + b_l))$")]),
         fact(sp.exp(inner(w_l.T, x) + b_l) / (sp.exp(inner(w_l.T, x) + b_l) + sp.exp(0)), "=",
              sigmoid(a),
              r"corrected substitution: $w_{s1} = w_l$, $b_{s1} = b_l$, $w_{s2} = 0$, $b_{s2} = 0$ "

@@ -24,14 +24,15 @@ derivative = scalar_of(jacobian(sigma(z), z))
 
 saturation = Derivation(
     id="sharif-thw2/q1c",
-    title="Sigmoid saturation: outputs in (0, 1), derivative at most 1/4 and vanishing for large |z|",
+    title=r"Sigmoid saturation: outputs in $(0, 1)$, derivative at most $1/4$ and vanishing for "
+          r"large $|z|$",
     source=Source("002_f457ea5a82bac99a.txt", "Question 1 c"),
     scope=S,
     chain=[
         holds(sp.And(sigma(z) > 0, sigma(z) < 1),
               "Sigmoid activation functions squash their input values to a range between 0 and 1"),
         fact(derivative, "=", sigma(z) * (1 - sigma(z)),
-             "the gradient through a sigmoid is sigma(z)(1 - sigma(z))"),
+             r"the gradient through a sigmoid is $\sigma(z)(1 - \sigma(z))$"),
         holds(sigma(z) * (1 - sigma(z)) <= sp.Rational(1, 4),
               "so every gradient through a sigmoid is scaled by at most 1/4"),
         holds(sigma(z) * (1 - sigma(z)) <= sp.exp(-sp.Abs(z)),

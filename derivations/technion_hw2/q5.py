@@ -296,8 +296,9 @@ not_injective = Derivation(
              r"$f_w(\tau x) = \tau f_w(x)$ for every $x$ ($f_w$ is equivariant to "
              r"$H = \{\mathrm{id}, \mathrm{swap}\}$)"),
         fact(swap_equivariant(W_sq, square), "=>", swap_condition(W_sq),
-             "the '<=' step '-> W[i, j] = W[tau(i), tau(j)]' without injectivity (f_w "
-             "equivariant for all x: quadratic forms agreeing at e_1, e_2, e_1 + e_2)",
+             r"the '$\Leftarrow$' step '$\rightarrow W[i, j] = W[\tau(i), \tau(j)]$' without "
+             r"injectivity ($f_w$ equivariant for all $x$: quadratic forms agreeing at $e_1$, "
+             r"$e_2$, $e_1 + e_2$)",
              expect=REFUTED, refutation=Refutation.ILLUSTRATION,
              note=r"Not a source error (the question assumes $\phi$ injective): with "
                   r"$\phi(u) = u^2$ the equivariance of $f_w$ does not give "
