@@ -291,12 +291,13 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
 
 def _entry_key(entry_key, derivation, entry, settings, scope_hash) -> str:
     """The cache key of an entry, covering the limit and claim relation it carries."""
+    from .cache import digest
     key = entry_key(derivation, entry, settings, scope_hash)
     if entry.limit is None and entry.claim_relation is None:
         return key
     extra = (sp.srepr(sp.Tuple(*entry.limit)) if entry.limit is not None else "",
              entry.claim_relation.value if entry.claim_relation else "", entry.problem)
-    return hashlib.sha256(f"{key}:{extra}".encode()).hexdigest()
+    return digest(f"{key}:{extra}")
 
 
 def _work(derivation, entry, settings):

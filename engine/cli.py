@@ -49,13 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--pdf", action="store_true",
                         help="also compile the reports to PDF (latexmk or pdflatex)")
     render.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="where the .tex and .pdf files go (default: reports/ of the project)")
+                        help="where the .tex and .pdf files go (default: ./reports)")
     render.add_argument("--templates", type=Path, default=None, metavar="DIR",
-                        help="Jinja2 LaTeX templates to use (default: the bundled templates/)")
+                        help="Jinja2 LaTeX templates to use (default: the ones shipped with the engine)")
     render.add_argument("--html", action="store_true",
                         help="write a static HTML site (index.html and a page per derivation, "
                              "math as MathML) instead of the LaTeX writeups; default --out "
-                             "reports/html/")
+                             "./reports/html")
     _add_path(render)
     _add_checking(render)
     _add_running(render)
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_path(parser) -> None:
     parser.add_argument("--path", type=Path, default=None, metavar="DIR",
-                        help="folder of derivation modules (default: the bundled derivations/)")
+                        help="folder of derivation modules (default: ./derivations)")
 
 
 def _add_running(parser) -> None:
@@ -158,10 +158,15 @@ def _settings(args):
                          numeric=NumericSettings(trials=args.trials))
 
 
+def _derivations_folder(args) -> Path:
+    """--path, else ./derivations of the current folder (in this repository: its corpus)."""
+    from .registry import DEFAULT
+    return args.path or DEFAULT
+
+
 def _collect(args):
-    from .registry import BUNDLED, collect
-    collection = collect(args.path or BUNDLED)
-    return collection
+    from .registry import collect
+    return collect(_derivations_folder(args))
 
 
 def _list(args) -> int:
@@ -199,7 +204,7 @@ def _check(args) -> int:
 
 def _render(args) -> int:
     from .errors import EngineError
-    from .registry import BUNDLED, select
+    from .registry import select
     from .render import latex_report, pdf
     from .render.terminal import summary_line
     run, notes = _checked_run(args)
@@ -210,7 +215,7 @@ def _render(args) -> int:
     names, rows = {}, None
     try:
         from . import coverage
-        loaded = coverage.load(args.path or BUNDLED)
+        loaded = coverage.load(_derivations_folder(args))
         if loaded:
             names = loaded.documents
             rows = coverage.rows(loaded, {d.id: d.status for d in run.derivations})
@@ -223,7 +228,7 @@ def _render(args) -> int:
         return _render_html(args, run, chosen, templates, names, rows)
     reports = latex_report.render(run, chosen, templates=templates, document_names=names,
                                   coverage=rows)
-    out = args.out or Path(__file__).resolve().parent.parent / "reports"
+    out = args.out or Path("reports")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for report in reports:
@@ -259,7 +264,7 @@ def _render_html(args, run, chosen, templates, names, rows) -> int:
         raise EngineError("--pdf and --html are separate runs: the site has no PDFs")
     pages = html_report.render(run, chosen, templates=templates, document_names=names,
                                coverage=rows)
-    out = args.out or Path(__file__).resolve().parent.parent / "reports" / "html"
+    out = args.out or Path("reports") / "html"
     written = html_report.write(pages, out)
     print(f"wrote {len(written)} pages to {out} (open {out / 'index.html'})")
     for error in run.load_errors:
@@ -271,14 +276,15 @@ def _render_html(args, run, chosen, templates, names, rows) -> int:
 
 
 def _checked_run(args):
-    """The run the targets ask for, replayed from the run cache when nothing changed."""
-    from .cache import ResultCache, run_key
-    from .registry import BUNDLED
+    """The run the targets ask for, replayed from the run cache when nothing changed (the
+    derivations folder, the engine, the libraries, and every helper file the last run imported)."""
+    from .cache import ResultCache, hash_files, helper_files, replay_is_current, run_key
     from .render.json_report import run_dict, run_from_dict
     cache = ResultCache(None if args.no_cache else args.cache_dir)
-    key = run_key(args.path or BUNDLED, _settings(args), args.targets) if cache.enabled else None
+    key = run_key(_derivations_folder(args), _settings(args), args.targets) \
+        if cache.enabled else None
     replay = cache.get(key) if key else None
-    if replay is not None:
+    if replay is not None and replay_is_current(replay):
         cache.close()
         return run_from_dict(replay["run"]), replay["notes"]
     from .registry import select
@@ -287,7 +293,8 @@ def _checked_run(args):
     run = _run(args, chosen, collection.errors, cache)
     if key:
         again = ResultCache(args.cache_dir)
-        again.put(key, {"run": run_dict(run), "notes": notes})
+        again.put(key, {"run": run_dict(run), "notes": notes,
+                        "files": hash_files(helper_files())})
         again.close()
     return run, notes
 
@@ -297,9 +304,8 @@ def _coverage(args) -> int:
 
     from . import coverage as table
     from .errors import EngineError
-    from .registry import BUNDLED
     collection = _collect(args)
-    loaded = table.load(args.path or BUNDLED)
+    loaded = table.load(_derivations_folder(args))
     if loaded is None:
         raise EngineError("no coverage.toml in the derivations folder")
     statuses = None

@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import TargetError
 from .model import Derivation
 
-BUNDLED = Path(__file__).resolve().parent.parent / "derivations"
+BUNDLED = Path(__file__).resolve().parent.parent / "derivations"   # this repository's own corpus
+DEFAULT = Path("derivations")     # what the command line checks: ./derivations of the folder it runs in
 
 
 @dataclass(frozen=True)
