@@ -56,7 +56,8 @@ def folder_fingerprint(root: Path) -> str:
 KEYED_LIBRARIES = ("sympy", "numpy", "mpmath")
 
 
-def library_versions() -> list[str]:
+@lru_cache(maxsize=1)
+def library_versions() -> tuple[str, ...]:
     """Python's version and the installed versions of the libraries the checkers compute with
     (read from their metadata, without importing them)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -66,7 +67,20 @@ def library_versions() -> list[str]:
             found.append(f"{name}=={version(name)}")
         except PackageNotFoundError:
             found.append(f"{name} not installed")
-    return found
+    return tuple(found)
+
+
+def loaded_versions() -> tuple[str, ...]:
+    """The versions of the libraries as imported in this process (the code that computes)."""
+    return (sys.version, *(f"{name}=={getattr(sys.modules.get(name), '__version__', None)}"
+                           for name in KEYED_LIBRARIES))
+
+
+def environment_fingerprint() -> str:
+    """What every entry key shares beyond the entry: the engine's source, the loaded library
+    versions and the helper files. Take it once per run, after the derivations are imported."""
+    return hashlib.sha256(json.dumps([engine_fingerprint(), loaded_versions(),
+                                      helpers_fingerprint()]).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -178,9 +192,11 @@ def _computations(*exprs) -> list[str]:
     return sorted(found)
 
 
-def entry_key(derivation, entry, settings, scope_hash: str) -> str:
-    material = json.dumps([_computations(entry.lhs, entry.rhs), engine_fingerprint(),
-        library_versions(), helpers_fingerprint(), _srepr(settings), derivation.id,
+def entry_key(derivation, entry, settings, scope_hash: str, environment: str | None = None) -> str:
+    """The key of one entry; `environment` is `environment_fingerprint()`, computed here when
+    not given."""
+    material = json.dumps([_computations(entry.lhs, entry.rhs),
+        environment or environment_fingerprint(), _srepr(settings), derivation.id,
         entry.index, entry.kind, entry.relation.value, _srepr(entry.lhs), _srepr(entry.rhs),
         scope_hash, sorted(derivation.notation.items()),
     ])

@@ -123,7 +123,7 @@ def test_installed_libraries_and_the_engine_are_not_helpers():
     assert sympy.__file__ not in helpers and numpy.__file__ not in helpers
 
 
-def test_library_versions_are_in_every_key(tmp_path, monkeypatch):
+def test_library_versions_are_in_the_run_key(tmp_path, monkeypatch):
     import importlib.metadata
 
     from engine import cache
@@ -134,8 +134,23 @@ def test_library_versions_are_in_every_key(tmp_path, monkeypatch):
     assert any(v.startswith("numpy==") for v in cache.library_versions())
     real = importlib.metadata.version
     monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "0.0.1" if name == "sympy" else real(name))
-    assert cache.run_key(tmp_path / "derivs", CheckSettings(), ["all"]) != before
+                        lambda name: "0.0.1" if name == "numpy" else real(name))
+    cache.library_versions.cache_clear()
+    try:
+        assert cache.run_key(tmp_path / "derivs", CheckSettings(), ["all"]) != before
+    finally:
+        cache.library_versions.cache_clear()
+
+
+@pytest.mark.parametrize("library", ["sympy", "numpy"])
+def test_loaded_library_versions_are_in_every_entry_key(monkeypatch, library):
+    import importlib
+
+    from engine import cache
+    module = importlib.import_module(library)
+    before = cache.environment_fingerprint()
+    monkeypatch.setattr(module, "__version__", "0.0.1")
+    assert cache.environment_fingerprint() != before
 
 
 def test_two_missing_folders_do_not_share_a_run(tmp_path):
