@@ -336,8 +336,9 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
 
     `jobs` worker processes share the entries; results do not depend on it. `cache` (a
     ResultCache) supplies verdicts computed before with the same key and stores new ones."""
-    from .cache import ResultCache, entry_key, scope_fingerprint
+    from .cache import ResultCache, entry_key, environment_fingerprint, scope_fingerprint
     cache = cache or ResultCache(None)
+    environment = environment_fingerprint() if cache.enabled else None
     planned, handles = [], []
     for derivation in derivations:
         try:
@@ -349,7 +350,7 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
         scope_hash = scope_fingerprint(derivation.scope) if cache.enabled else None
         rows = []
         for entry in entries:
-            key = _entry_key(entry_key, derivation, entry, settings, scope_hash) \
+            key = _entry_key(entry_key, derivation, entry, settings, scope_hash, environment) \
                 if cache.enabled else None
             cached = cache.get(key) if key else None
             if cached is None:
@@ -364,14 +365,15 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
     return RunResult(__version__, settings.seed, tuple(results), tuple(load_errors))
 
 
-def _entry_key(entry_key, derivation, entry, settings, scope_hash) -> str:
+def _entry_key(entry_key, derivation, entry, settings, scope_hash, environment=None) -> str:
     """The cache key of an entry, covering the limit and claim relation it carries."""
-    key = entry_key(derivation, entry, settings, scope_hash)
+    from .cache import digest
+    key = entry_key(derivation, entry, settings, scope_hash, environment)
     if entry.limit is None and entry.claim_relation is None:
         return key
     extra = (sp.srepr(sp.Tuple(*entry.limit)) if entry.limit is not None else "",
              entry.claim_relation.value if entry.claim_relation else "", entry.problem)
-    return hashlib.sha256(f"{key}:{extra}".encode()).hexdigest()
+    return digest(f"{key}:{extra}")
 
 
 def _work(derivation, entry, settings):
