@@ -190,7 +190,7 @@ _SIMPLE_SCALARS = {
 }
 
 
-def random_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
+def random_scalar(rng: np.random.Generator, kind: str, interval=None, wide: bool = True) -> float:
     """One draw over the whole declared domain: for an unbounded kind, half of the draws are of
     ordinary size, a fifth are integers and half-integers, and the rest have log-uniform
     magnitudes over WIDE_DECADES (both signs where allowed); see RANGES for what is covered."""
@@ -203,6 +203,8 @@ def random_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
         start = low if np.isfinite(low) else high
         toward = 1.0 if np.isfinite(low) else -1.0
         return float(start + toward * 10 ** rng.uniform(-6, WIDE_DECADES / 2))
+    if not wide:
+        return _ordinary_scalar(rng, kind)
     roll = rng.random()
     if kind in ("integer", "positive_integer"):
         positive = kind == "positive_integer"
@@ -224,6 +226,19 @@ def random_scalar(rng: np.random.Generator, kind: str, interval=None) -> float:
             return float(rng.integers(-20, 21)) / 2
         return float(rng.integers(1, 21)) / 2
     return sign * float(10 ** rng.uniform(-WIDE_DECADES / 2, WIDE_DECADES / 2))
+
+
+def _ordinary_scalar(rng: np.random.Generator, kind: str) -> float:
+    """A draw of ordinary size (for checkers whose evidence is statistical, not exact)."""
+    if kind == "real":
+        return float(rng.standard_normal() * 2)
+    if kind == "positive":
+        return float(np.exp(rng.uniform(-1.5, 1.5)))
+    if kind == "nonnegative":
+        return 0.0 if rng.random() < 0.1 else float(np.exp(rng.uniform(-1.5, 1.5)))
+    if kind == "integer":
+        return float(rng.integers(-5, 6))
+    return float(rng.integers(1, 8))        # positive_integer
 
 
 WIDE_DECADES = 24          # reals and positives: magnitudes 1e-12 .. 1e12
@@ -540,7 +555,7 @@ def _symbols_of(expr) -> list:
 def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, *,
                     simple: bool = False, dims: dict | None = None, member: int = 0,
                     scalars: dict | None = None, variant: int | None = None,
-                    fixed: dict | None = None) -> dict:
+                    fixed: dict | None = None, wide: bool = False) -> dict:
     """Values for every declaration: {sympy object: int | float | ndarray}.
 
     `dims` fixes some dimensions and `scalars` some scalars (by name); the others are drawn
@@ -549,7 +564,9 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
     stored under DEFINITIONS_KEY (derivatives need them). Raises DomainError when a defined
     quantity cannot be computed on this draw. `variant` picks the structural class of each
     structured matrix (random_structured); `fixed` ({symbol: value}) keeps given values of
-    any non-defined declaration (a shrinker changes one value and recomputes the rest)."""
+    any non-defined declaration (a shrinker changes one value and recomputes the rest);
+    `wide` draws scalars over many decades (random_scalar), for checkers that confirm their
+    evidence in exact arithmetic."""
     from .evaluate import evaluate   # evaluate imports DomainError from here
 
     values: dict = {DEFINITIONS_KEY: scope.definitions()}
@@ -572,8 +589,8 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
             if scalars and name in scalars:
                 values[decl.symbol] = float(scalars[name])
                 continue
-            draw = simple_scalar if simple else random_scalar
-            values[decl.symbol] = draw(rng, decl.kind, decl.interval)
+            values[decl.symbol] = (simple_scalar(rng, decl.kind, decl.interval) if simple
+                                   else random_scalar(rng, decl.kind, decl.interval, wide))
         elif isinstance(decl, Matrix):
             rows, cols = (_size(evaluate(v, values), name) for v in decl.symbol.shape)
             values[decl.symbol] = (simple_structured(rng, rows, cols, decl.structure) if simple
@@ -581,8 +598,9 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
                                                           variant))
         elif isinstance(decl, Sequence):
             length = _size(evaluate(decl.length, values), name)
-            draw = simple_scalar if simple else random_scalar
-            values[decl.base] = np.array([draw(rng, decl.kind) for _ in range(length)])
+            values[decl.base] = np.array([simple_scalar(rng, decl.kind) if simple else
+                                          random_scalar(rng, decl.kind, None, wide)
+                                          for _ in range(length)])
             values[first_index_key(decl.base)] = decl.first
         elif isinstance(decl, Definition):
             value = evaluate(decl.expr, values)

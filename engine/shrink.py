@@ -43,6 +43,21 @@ def shrink_instance(values: dict, declarations, scope, rng, fails) -> dict:
                     break
         if not changed:
             break
+    for name, decl in scalars:       # the smallest failing integer magnitude, by bisection
+        current = float(values[decl.symbol])
+        if not current.is_integer() or abs(current) <= 3:
+            continue
+        sign, low, high = (1.0 if current > 0 else -1.0), 0, int(abs(current))
+        allowed = _kind_test(decl.kind, decl.interval)
+        while high - low > 1 and calls < MAX_CALLS:
+            middle = (low + high) // 2
+            trial = _with(values, declarations, scope, rng, decl.symbol, sign * middle) \
+                if allowed(sign * middle) else None
+            calls += 1
+            if trial is not None and fails(trial):
+                values, high = trial, middle
+            else:
+                low = middle
     return values
 
 

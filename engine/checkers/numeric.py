@@ -13,7 +13,7 @@ from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import ShapeError, evaluate
 from ..model import Verdict
 from ..results import Outcome
-from ..sampling import (DomainError, kinks_of, needed_declarations, ranges_tested,
+from ..sampling import (DomainError, at_endpoint, kinks_of, needed_declarations, ranges_tested,
                         sample_instance, scalar_grid)
 from .exact import divides_by_zero, precise_compare
 from ..scope import Definition, Dim, Eigendecomposition, Matrix
@@ -46,7 +46,7 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
     largest = {name: d.high for name, d in declarations if isinstance(d, Dim)}
     smallest = {name: d.low for name, d in declarations if isinstance(d, Dim)}
     agreed = random_agreed = attempts = 0
-    sizes = set()
+    sizes, edges = set(), set()
     plans = [(None, largest)] + [(scalars, smallest if k % 2 else None) for k, scalars in
                                  enumerate(grid)]
     budget = len(plans) + 10 * settings.trials
@@ -56,7 +56,7 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         attempts += 1
         try:
             values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars,
-                                     variant=attempts)
+                                     variant=attempts, wide=True)
         except DomainError:
             continue
         except NotEvaluable as exc:
@@ -70,6 +70,9 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         except (ShapeError, DeclarationError) as exc:
             return Outcome(Verdict.ERROR, "numeric", _message(exc))
         if status == _OUTSIDE:
+            continue
+        if status == _DIFFER and at_endpoint(declarations, values):
+            edges.update(at_endpoint(declarations, values))
             continue
         if status == _DIFFER:
             return _refute_at(judge, scope, declarations, rng, settings, values)
@@ -99,6 +102,10 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         detail += "; kinks at " + ", ".join(f"{n} = {', '.join(f'{v:g}' for v in vs)}"
                                             for n, vs in kinks.items())
     detail += "; " + judge.confirmation_text()
+    if edges:
+        detail += (f"; the sides differ when {', '.join(sorted(edges))} sits on an endpoint of "
+                   "its interval, which counts only if the endpoint belongs to the domain (the "
+                   "scope does not say)")
     from sympy import Basic, Limit
     if any(isinstance(side, Basic) and side.has(Limit) for side in (lhs, rhs)):
         detail += "; each limit taken by SymPy at the instance's values (as exact rationals)"
@@ -166,7 +173,9 @@ class _EqualityJudge:
         self.float_only += 1
         return _AGREE
 
-    def differs(self, values) -> bool:
+    def differs(self, values, declarations=()) -> bool:
+        if declarations and at_endpoint(declarations, values):
+            return False
         try:
             return self.status(values) == _DIFFER
         except (NotEvaluable, ShapeError, DeclarationError):
@@ -245,7 +254,8 @@ def _refute_at(judge, scope, declarations, rng, settings, values) -> Outcome:
     small integers and simple values, with both sides recomputed at the shown instance."""
     from ..shrink import shrink_instance
     if declarations:
-        values = shrink_instance(values, declarations, scope, rng, judge.differs)
+        values = shrink_instance(values, declarations, scope, rng,
+                                 lambda v: judge.differs(v, declarations))
     judge.status(values)
     left, right, gap, precise = judge.last
     if precise is not None and precise.undefined:
