@@ -95,7 +95,7 @@ def random_structured(rng: np.random.Generator, rows: int, cols: int,
             values[0] = 1e-4
             return (q * values) @ q.T
         return (u * singular) @ vt
-    if rows != cols or rows < 1:
+    if rows != cols or rows < 2:         # a 1 x 1 "singular" matrix is just 0: not a class
         return matrix
     if "diagonal" in s:
         values = np.diag(matrix).copy()
@@ -407,6 +407,7 @@ def _branch_points(expr) -> list:
 
 
 _MAX_SOLVE_OPS = 30
+SOLVE_SECONDS = 1.0         # time spent solving for kinks and witnesses, per check
 
 
 def solutions(exprs, declarations) -> list:
@@ -414,10 +415,14 @@ def solutions(exprs, declarations) -> list:
     changes or one of their equations holds, solved by SymPy over the reals. A value without
     free symbols is a kink of that scalar; an expression in the other scalars (y = x for
     x = y) is a witness plan: draw the others, then set this one."""
+    import time
     scalars = {d.symbol: name for name, d in declarations if isinstance(d, Scalar)}
     found = []
+    deadline = time.monotonic() + SOLVE_SECONDS
     for expr in exprs:
         for zero in _branch_points(expr):
+            if time.monotonic() > deadline:
+                return list(dict.fromkeys(found))
             try:
                 zero = sp.sympify(zero)
                 if sp.count_ops(zero) > _MAX_SOLVE_OPS or zero.has(sp.MatrixSymbol, sp.Indexed):
