@@ -31,7 +31,7 @@ from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
                         sample_instance)
 from ..scope import Definition, Dim, Eigendecomposition, Random
 from ..settings import StatisticalSettings
-from . import conditional, numeric
+from . import conditional, integrands, numeric
 
 
 Settings = StatisticalSettings
@@ -284,6 +284,8 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
 
         try:
             left, right = sides(values)
+        except NoExpectation as exc:
+            return Outcome(Verdict.UNKNOWN, "exact moments + quadrature", str(exc))
         except NotPolynomial:
             if indexed:
                 return Outcome(Verdict.UNKNOWN, "statistical",
@@ -351,26 +353,80 @@ def _with_randoms(values, scope, random_names, assignment: dict) -> dict:
 
 
 def _exact(integrand, values, scope, random_names, rng, member, used: set):
-    """E[integrand] given the deterministic `values`: exactly for integrands of degree <= 2 in
-    each random declaration, else by quadrature when it depends on one random scalar (adds
-    "quadrature" to `used`). Raises NotPolynomial when neither applies."""
-    try:
-        return _polynomial_expectation(integrand, values, scope, random_names, rng, member)
-    except NotPolynomial as failure:        # or GridTooLarge, which Monte Carlo needs to know
+    """E[integrand] given the deterministic `values`: exactly for integrands that are (decided
+    symbolically) polynomials of degree <= 2 in each random declaration; else summand by summand,
+    a product of factors of independent declarations as the product of their expectations, each
+    exact or by quadrature against one random scalar's density (adds "quadrature" to `used`).
+    Raises NotPolynomial when neither applies, NoExpectation when E[.] may not exist."""
+    groups = [d for d in scope.randoms() if scope.depends_on(integrand, d.symbol)]
+    failure = NotPolynomial()
+    if _quadratic_in_each(integrand, groups, scope):
         try:
-            total = 0.0             # E is linear: a sum of functions of one scalar each
-            for term in _summands(integrand, values):
-                if any(scope.depends_on(term, d.symbol) for d in scope.randoms()):
-                    total += _by_quadrature(term, values, scope, random_names, member)
-                else:
-                    value = np.asarray(evaluate(term, values), dtype=float)
-                    if value.size != 1:
-                        raise NotPolynomial()
-                    total += float(value.reshape(-1)[0])
-        except NotPolynomial:
-            raise failure from None
+            return _polynomial_expectation(integrand, values, scope, random_names, rng, member)
+        except NotPolynomial as exc:        # GridTooLarge, which Monte Carlo needs to know
+            failure = exc
+    try:
+        total = 0.0
+        for term in _summands(integrand, values):
+            total += _product_expectation(term, values, scope, random_names, rng, member, used)
+    except NotPolynomial:
+        raise failure from None
+    return total
+
+
+def _quadratic_in_each(integrand, groups, scope) -> bool:
+    """Whether the integrand is, symbolically, a polynomial of degree <= 2 in the entries of
+    each of the declarations `groups`."""
+    for decl in groups:
+        found = integrands.degree(integrand, decl.symbol, scope)
+        if found is None or found > 2:
+            return False
+    return True
+
+
+def _product_expectation(term, values, scope, random_names, rng, member, used: set):
+    """E[term] for one summand: a constant; exact moments for a polynomial of degree <= 2 in
+    each declaration; quadrature for a function of one random scalar; and for a product whose
+    factors depend on disjoint sets of (independent) declarations, the product of the factors'
+    expectations. NotPolynomial otherwise."""
+    groups = [d for d in scope.randoms() if scope.depends_on(term, d.symbol)]
+    if not groups:
+        value = np.asarray(evaluate(term, values), dtype=float)
+        if value.size != 1:
+            raise NotPolynomial()
+        return float(value.reshape(-1)[0])
+    if _quadratic_in_each(term, groups, scope):
+        return _polynomial_expectation(term, values, scope, random_names, rng, member)
+    if len(groups) == 1:
         used.add("quadrature")
-        return total
+        return _by_quadrature(term, values, scope, random_names, member)
+    parts = _independent_parts(term, groups, scope)
+    if len(parts) < 2:
+        raise NotPolynomial()
+    product = 1.0
+    for part in parts:
+        product *= _product_expectation(part, values, scope, random_names, rng, member, used)
+    return product
+
+
+def _independent_parts(term, groups, scope) -> list:
+    """The factors of a scalar product grouped so that no two groups share a random
+    declaration (their expectations then multiply); [term] when it does not split."""
+    if not isinstance(term, sp.Mul) or getattr(term, "is_Matrix", False):
+        return [term]
+    parts = []          # [(declaration names, factors)]
+    for factor in term.args:
+        names = {d.symbol for d in groups if scope.depends_on(factor, d.symbol)}
+        merged = [p for p in parts if p[0] & names]
+        for p in merged:
+            parts.remove(p)
+            names |= p[0]
+        parts.append((names, [factor, *(f for p in merged for f in p[1])]))
+    random_parts = [sp.Mul(*factors) for names, factors in parts if names]
+    constant = sp.Mul(*(f for names, factors in parts if not names for f in factors))
+    if random_parts:
+        random_parts[0] = constant * random_parts[0]
+    return random_parts
 
 
 def _one_scalar_each(integrand, values, scope) -> bool:
@@ -410,12 +466,22 @@ def _summands_at(integrand, dims: tuple) -> tuple:
 
 
 QUADRATURE_AGREEMENT = 1e-10
+TAIL_SHARE = 1e-13      # the largest |f| x density x reach allowed at the ends of the range
+SPREADS = (1.0, 2.0, 3.0)   # the quadrature range, in units of the usual one (12 sd, 80 scales)
+
+
+class NoExpectation(Exception):
+    """E[.] of an integrand may not exist (a pole inside the support, tails that do not
+    vanish): no route may give it a value."""
 
 
 def _by_quadrature(integrand, values, scope, random_names, member):
     """E[integrand] when it depends on one random scalar (a scalar declaration or one entry of
-    a matrix one): the distribution's quadrature rule at 64 and at 128 panels, which must agree
-    to QUADRATURE_AGREEMENT (relative), else NotPolynomial."""
+    a matrix one): the distribution's quadrature rule with panel boundaries at the integrand's
+    kinks and jumps (found symbolically), at 64 and at 128 panels, which must agree to
+    QUADRATURE_AGREEMENT (relative), else NotPolynomial. For an unbounded support the range
+    widens until |f| x density is negligible at its ends and falls beyond them; NoExpectation
+    when it does not, or when the integrand may be unbounded inside the support."""
     groups = [d for d in scope.randoms() if scope.depends_on(integrand, d.symbol)]
     if len(groups) != 1:
         raise NotPolynomial()
@@ -423,12 +489,8 @@ def _by_quadrature(integrand, values, scope, random_names, member):
     entry = _single_entry(integrand, decl, values, scope)
     distribution = concrete(decl, member)
     params = [float(evaluate(p, values)) for p in distribution.params]
-    results = []
-    for panels in (64, 128):
-        try:
-            points, weights, exact = distribution.rule(panels, *params)
-        except NotImplementedError:
-            raise NotPolynomial() from None
+
+    def at(points):
         if entry is None:
             assignment = points
         else:
@@ -436,18 +498,101 @@ def _by_quadrature(integrand, values, scope, random_names, member):
             assignment = np.zeros((len(points), rows, cols))
             assignment[:, i, j] = points
         batched = _with_randoms(values, scope, random_names, {decl.symbol: assignment})
-        f = np.asarray(evaluate(integrand, batched), dtype=float)
+        with np.errstate(all="ignore"):
+            f = np.asarray(evaluate(integrand, batched), dtype=float)
         if f.ndim >= 2 and f.shape[-2:] == (1, 1):
             f = f[..., 0, 0]
         if f.ndim > 1:
             raise NotPolynomial()
-        results.append(float(weights @ np.broadcast_to(f, points.shape)))
-        if exact:
+        return np.broadcast_to(f, points.shape)
+
+    try:
+        distribution.rule(1, *params)
+    except NotImplementedError:
+        raise NotPolynomial() from None
+    for spread in SPREADS:
+        breaks = _breaks(integrand, decl, entry, values, scope, distribution, params, spread)
+        results = []
+        for panels in (64, 128):
+            points, weights, exact = distribution.rule(panels, *params, breaks=breaks,
+                                                       spread=spread)
+            try:
+                results.append(float(weights @ at(points)))
+            except DomainError:         # overflow far out: the tails are not negligible
+                if spread == SPREADS[0]:
+                    raise NotPolynomial() from None
+                results = [np.inf]
+                break
+            if exact:
+                break
+        if spread != SPREADS[0] and not np.all(np.isfinite(results)):
             break
-    if not np.all(np.isfinite(results)) or \
-            abs(results[-1] - results[0]) > QUADRATURE_AGREEMENT * max(1.0, abs(results[-1])):
+        if not np.all(np.isfinite(results)) or abs(results[-1] - results[0]) > \
+                QUADRATURE_AGREEMENT * max(1.0, abs(results[-1])):
+            raise NotPolynomial()
+        if exact or not distribution.unbounded() or \
+                _tails_negligible(at, distribution, params, spread, results[-1]):
+            return results[-1]
+    raise NoExpectation(f"E[{integrand}]: |integrand| x density does not vanish in "
+                        f"{decl.symbol}'s tails (ranges up to {SPREADS[-1]:g} times the usual "
+                        "one tried): the expectation may be infinite")
+
+
+def _tails_negligible(at, distribution, params, spread, result) -> bool:
+    """Whether |f| x density, times the range's half-width, is below TAIL_SHARE (relative to
+    the result) at the range's ends and at 1.25 and 1.5 times as far, and falls outwards."""
+    low, high = distribution.span(*params, spread=spread)
+    middle, half = (low + high) / 2, (high - low) / 2
+    reach = np.array([1.0, 1.25, 1.5])
+    points = np.concatenate([middle - half * reach, middle + half * reach])
+    try:
+        with np.errstate(all="ignore"):
+            g = np.abs(at(points)) * distribution.density(points, *params) * half
+    except DomainError:
+        return False
+    if not np.all(np.isfinite(g)):
+        return False
+    g = g.reshape(2, 3)
+    return bool(np.all(g <= TAIL_SHARE * max(1.0, abs(result))) and np.all(np.diff(g) <= 0))
+
+
+def _breaks(integrand, decl, entry, values, scope, distribution, params, spread) -> list:
+    """The integrand's kinks and jumps within the rule's range, found symbolically; raises
+    NoExpectation at a possible pole inside the range and NotPolynomial when the integrand
+    switches branch at points that cannot be located."""
+    randoms = [decl.symbol]
+    if not integrands.switches_on(integrand, randoms, scope) and \
+            not integrands.poles_on(integrand, randoms, scope):
+        return []
+    x = sp.Dummy("x", real=True)
+    if entry is None:
+        if isinstance(decl.symbol, sp.MatrixSymbol):
+            raise NotPolynomial()
+
+        def to_symbol(expr):
+            return expr.xreplace({decl.symbol: x})
+    else:
+        from sympy.matrices.expressions.matexpr import MatrixElement
+
+        def to_symbol(expr):
+            expr = expr.replace(lambda e: isinstance(e, MatrixElement)
+                                and e.parent == decl.symbol, lambda e: x)
+            return None if expr.has(decl.symbol) else expr
+    numbers = {s: sp.Float(float(v), 30) for s, v in values.items()
+               if isinstance(s, sp.Symbol) and np.ndim(v) == 0 and np.isreal(v)}
+    form = integrands.scalar_form(integrand, x, scope, numbers, to_symbol)
+    if form is None:
         raise NotPolynomial()
-    return results[-1]
+    low, high = distribution.span(*params, spread=spread)
+    try:
+        switches, poles = integrands.special_points(form, x, low, high)
+    except ValueError:
+        raise NotPolynomial() from None
+    if poles:
+        raise NoExpectation(f"E[{integrand}]: the integrand may be unbounded near "
+                            f"{decl.symbol} = {poles[0]:.6g}, inside the support, so the "
+                            "expectation may not exist")
+    return switches
 
 
 def _single_entry(integrand, decl, values, scope):
