@@ -172,6 +172,11 @@ def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
     if left == right:
         return Outcome(Verdict.PROVED, "pointwise: identical integrands",
                        "the integrands are identical, and E is linear")
+    randoms = [d.symbol for d in scope.randoms() if d.symbol.name in random_names]
+    if integrands.switches_on(left - right, randoms, scope):
+        # integrands that switch branch (indicators, max, abs) may differ on an event that
+        # sampled outcomes miss; the moment routes weigh the difference by its probability
+        return None
     if _differ_at_one_instance(left, right, scope, settings):
         return None
     outcome = numeric.test_equal(left, right, scope, rng, settings)
@@ -749,92 +754,173 @@ def _quadratic_plan(decl, values, rng, member):
     return points, len(fit), predict, weights
 
 
+MC_GROWTH = (1, 4, 16)         # sample sizes tried, in units of settings.samples
+MC_POWER = 0.9               # the power at which the detectable difference is stated
+MC_RESOLUTION = 0.05         # the largest detectable difference (relative) a `verified` allows
+MAX_TERM_SHARE = 0.1         # the largest squared deviation's share of their sum
+MAX_BATCH_RATIO = 8.0        # the largest batch variance over the median batch variance
+BATCHES = 20
+
+
+def _heavy_tail(samples) -> str | None:
+    """Why the draws (n x columns) do not look like ones with a finite variance, or None:
+    a non-finite draw, one draw holding more than MAX_TERM_SHARE of the sum of squared
+    deviations, or batch variances that spread by more than MAX_BATCH_RATIO."""
+    if not np.all(np.isfinite(samples)):
+        return "some draws of the integrand are not finite"
+    centred = samples - samples.mean(axis=0)
+    squares = centred ** 2
+    total = squares.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, squares.max(axis=0) / total, 0.0)
+    if np.max(share, initial=0) > MAX_TERM_SHARE:
+        return (f"one draw holds {np.max(share):.0%} of the sum of squared deviations "
+                f"(more than {MAX_TERM_SHARE:.0%})")
+    variances = np.array([b.var(axis=0, ddof=1) for b in np.array_split(samples, BATCHES)])
+    middle = np.median(variances, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(middle > 0, variances.max(axis=0) / middle, 1.0)
+    if np.max(ratio, initial=1) > MAX_BATCH_RATIO:
+        return (f"the variances of {BATCHES} batches spread by a factor {np.max(ratio):.0f} "
+                f"(more than {MAX_BATCH_RATIO:g})")
+    return None
+
+
 def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, settings,
                  member, families) -> Outcome:
     """The z-test of lhs - rhs, entry by entry for matrix-valued sides (Bonferroni over the
-    entries, the instances and the distributions), the E-values' covariance carried through
-    the sides by the delta method."""
-    n = settings.samples
-    worst, z_needed = 0.0, None
+    entries, the instances, the distributions and the sample sizes tried), the E-values'
+    covariance carried through the sides by the delta method. The sample grows (MC_GROWTH)
+    until the difference detectable at power MC_POWER is at most MC_RESOLUTION of the sides'
+    scale; `verified` only then, `unknown` (stating the detectable difference) otherwise, and
+    `unknown` when the draws still look heavy-tailed at the largest sample (the variance, or E
+    itself, may not exist); no z-test is trusted while they do."""
+    worst, z_needed, n, resolved = 0.0, None, settings.samples, 0.0
+    tests_per_entry = settings.instances * families * len(MC_GROWTH)
     for trial in range(settings.instances):
         try:
             values = sample_instance(scope, declarations, rng, member=member)
-            draws = {d.symbol: draw_random(d, values, rng, n, member)
-                     for _, d in declarations if isinstance(d, Random)}
-            batched = _with_randoms(values, scope, random_names, draws)
-            columns, shapes = [], []
-            for term in terms:
-                sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
-                shape = sample.shape[-2:] if _matrix_valued(term.args[0]) else ()
-                if not shape and sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
-                    sample = sample[..., 0, 0]
-                columns.append(np.broadcast_to(sample, (n, *shape)).reshape(n, -1))
-                shapes.append(shape)
-        except (DomainError, NotEvaluable, ShapeError) as exc:
-            return _failure(exc)
-        samples = np.concatenate(columns, axis=1)
-        means = samples.mean(axis=0)
-        centred = samples - means       # np.cov's own product, without its overhead
-        covariance = np.atleast_2d(centred.T @ centred / (n - 1))
-        try:
             valued = [_integrals_valued(side, values, random_names) for side in outer]
-        except NotEvaluable as exc:
-            return _failure(exc)
-
-        # the sides at the means and at the means moved by +-h along each sampled entry, in one
-        # batched evaluation: the difference, and its gradient by central differences
-        m = len(means)
-        steps = 1e-6 * np.maximum(1.0, np.abs(means))
-        points = means + np.concatenate([np.zeros((1, m)), np.diag(steps), -np.diag(steps)])
-        point, offset = dict(values), 0
-        for term, shape in zip(terms, shapes):
-            size = int(np.prod(shape)) if shape else 1
-            block = points[:, offset:offset + size]
-            point[holders[term]] = block.reshape(len(points), *shape) if shape else block[:, 0]
-            offset += size
-        try:
-            raw = [evaluate(side, point) for side in valued]
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
-        lefts, rights = (_rows(value, len(points)) for value in raw)
+        except DeclarationError as exc:
+            return Outcome(Verdict.ERROR, "statistical", exc.message)
         shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
                  if k not in random_names}
-        if lefts.shape != rights.shape:
-            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
-                           f"the sides have different shapes here: "
-                           f"{numeric._shape(_first(raw[0]))} and {numeric._shape(_first(raw[1]))}",
-                           {"values": shown, "lhs": numeric._plain(_first(raw[0])),
-                            "rhs": numeric._plain(_first(raw[1])), "exact": False})
-        gaps = lefts - rights                                  # (points, entries)
-        gradient = (gaps[1:m + 1] - gaps[m + 1:]) / (2 * steps[:, None])     # (m, entries)
-        errors = np.sqrt(np.maximum(np.einsum("ie,ij,je->e", gradient, covariance, gradient),
-                                    0.0) / n)
-        tests = settings.instances * families * gaps.shape[1]
-        z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
-        scale = np.maximum(1.0, np.maximum(np.abs(lefts[0]), np.abs(rights[0])))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(errors < 1e-12 * scale,
-                         np.where(np.abs(gaps[0]) <= 1e-9 * scale, 0.0, np.inf),
-                         np.abs(gaps[0]) / errors)
-        at = int(np.argmax(z))
-        if z[at] > z_needed:
-            row, column = (int(i) for i in np.unravel_index(at, _first(raw[0]).shape[-2:])) \
-                if gaps.shape[1] > 1 else (0, 0)
-            where = f" at entry [{row}, {column}]" if gaps.shape[1] > 1 else ""
-            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
-                           f"the sides differ by {z[at]:.1f} standard errors{where} (threshold "
-                           f"{z_needed:.2f}, false-alarm probability <= {settings.alpha:g})",
-                           {"values": shown, "lhs": round(float(lefts[0, at]), 6),
-                            "rhs": round(float(rights[0, at]), 6),
-                            "standard_error": float(errors[at]), "z": round(float(z[at]), 2),
-                            "exact": False})
+        chunks = []
+        for growth in MC_GROWTH:
+            n = settings.samples * growth
+            try:
+                more, shapes = _draw_terms(terms, values, scope, declarations, random_names,
+                                           rng, n - sum(len(c) for c in chunks), member)
+            except (DomainError, NotEvaluable, ShapeError) as exc:
+                return _failure(exc)
+            chunks.append(more)
+            samples = np.concatenate(chunks, axis=0)
+            heavy = _heavy_tail(samples)
+            if heavy is not None and growth != MC_GROWTH[-1]:
+                continue            # a finite variance shows as the sample grows
+            if heavy is not None:
+                return Outcome(Verdict.UNKNOWN, f"Monte Carlo: {n} samples",
+                               f"the integrand looks heavy-tailed ({heavy}), so its variance, "
+                               "or E[.] itself, may not exist; no verdict from sampling")
+            judged = _z_test(samples, terms, holders, shapes, values, valued, tests_per_entry,
+                             settings)
+            if isinstance(judged, Outcome):        # different shapes
+                return Outcome(judged.verdict, judged.method, judged.detail,
+                               {"values": shown, **judged.counterexample})
+            z, at, z_needed, lefts, rights, errors, detectable, scale, where = judged
+            if z[at] > z_needed:
+                return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                               f"the sides differ by {z[at]:.1f} standard errors{where} "
+                               f"(threshold {z_needed:.2f}, false-alarm probability <= "
+                               f"{settings.alpha:g} under the normal approximation)",
+                               {"values": shown, "lhs": round(float(lefts[0, at]), 6),
+                                "rhs": round(float(rights[0, at]), 6),
+                                "standard_error": float(errors[at]),
+                                "z": round(float(z[at]), 2), "exact": False})
+            relative = float(np.max(detectable / scale))
+            if relative <= MC_RESOLUTION:
+                break
+        else:
+            return Outcome(Verdict.UNKNOWN, f"Monte Carlo: {n} samples",
+                           f"no difference found (largest |z| {float(z[at]):.2f}, threshold "
+                           f"{z_needed:.2f}), but with {n} samples only a difference of "
+                           f"{float(np.max(detectable)):.3g} (relative {relative:.2g}) or more "
+                           f"would be detected at power {MC_POWER:g}, and a verdict needs "
+                           f"{MC_RESOLUTION:g}")
         worst = max(worst, float(z[at]))
+        resolved = max(resolved, relative)
     return Outcome(Verdict.VERIFIED,
-                   f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}"
-                   + _QUADRATURE_NOTE * _has_integral(outer),
+                   f"Monte Carlo: {settings.instances} instances, up to {n} samples, alpha "
+                   f"{settings.alpha:g}" + _QUADRATURE_NOTE * _has_integral(outer),
                    f"largest |z| {worst:.2f} over {settings.instances} instances (threshold "
                    f"{z_needed:.2f}: false-alarm probability <= {settings.alpha:g} under the "
-                   "normal approximation)")
+                   f"normal approximation); a relative difference of {resolved:.2g} or more "
+                   f"would have been detected with probability {MC_POWER:g}; no heavy tails "
+                   f"seen (largest-draw share <= {MAX_TERM_SHARE:g}, batch variances within "
+                   f"a factor {MAX_BATCH_RATIO:g})")
+
+
+def _draw_terms(terms, values, scope, declarations, random_names, rng, n, member):
+    """n draws of every E-term's integrand as an (n, entries) array, and the terms' shapes."""
+    draws = {d.symbol: draw_random(d, values, rng, n, member)
+             for _, d in declarations if isinstance(d, Random)}
+    batched = _with_randoms(values, scope, random_names, draws)
+    columns, shapes = [], []
+    for term in terms:
+        sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
+        shape = sample.shape[-2:] if _matrix_valued(term.args[0]) else ()
+        if not shape and sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
+            sample = sample[..., 0, 0]
+        columns.append(np.broadcast_to(sample, (n, *shape)).reshape(n, -1))
+        shapes.append(shape)
+    return np.concatenate(columns, axis=1), shapes
+
+
+def _z_test(samples, terms, holders, shapes, values, valued, tests_per_entry, settings):
+    """The sides' difference at the sample means, its standard error (delta method), |z| per
+    entry and the threshold; or a REFUTED Outcome when the sides have different shapes."""
+    n = len(samples)
+    means = samples.mean(axis=0)
+    centred = samples - means       # np.cov's own product, without its overhead
+    covariance = np.atleast_2d(centred.T @ centred / (n - 1))
+    # the sides at the means and at the means moved by +-h along each sampled entry, in one
+    # batched evaluation: the difference, and its gradient by central differences
+    m = len(means)
+    steps = 1e-6 * np.maximum(1.0, np.abs(means))
+    points = means + np.concatenate([np.zeros((1, m)), np.diag(steps), -np.diag(steps)])
+    point, offset = dict(values), 0
+    for term, shape in zip(terms, shapes):
+        size = int(np.prod(shape)) if shape else 1
+        block = points[:, offset:offset + size]
+        point[holders[term]] = block.reshape(len(points), *shape) if shape else block[:, 0]
+        offset += size
+    raw = [evaluate(side, point) for side in valued]
+    lefts, rights = (_rows(value, len(points)) for value in raw)
+    if lefts.shape != rights.shape:
+        return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                       f"the sides have different shapes here: "
+                       f"{numeric._shape(_first(raw[0]))} and {numeric._shape(_first(raw[1]))}",
+                       {"lhs": numeric._plain(_first(raw[0])),
+                        "rhs": numeric._plain(_first(raw[1])), "exact": False})
+    gaps = lefts - rights                                  # (points, entries)
+    gradient = (gaps[1:m + 1] - gaps[m + 1:]) / (2 * steps[:, None])     # (m, entries)
+    errors = np.sqrt(np.maximum(np.einsum("ie,ij,je->e", gradient, covariance, gradient),
+                                0.0) / n)
+    tests = tests_per_entry * gaps.shape[1]
+    z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
+    detectable = (z_needed + NormalDist().inv_cdf(MC_POWER)) * errors
+    scale = np.maximum(1.0, np.maximum(np.abs(lefts[0]), np.abs(rights[0])))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(errors < 1e-12 * scale,
+                     np.where(np.abs(gaps[0]) <= 1e-9 * scale, 0.0, np.inf),
+                     np.abs(gaps[0]) / errors)
+    at = int(np.argmax(z))
+    row, column = (int(i) for i in np.unravel_index(at, _first(raw[0]).shape[-2:])) \
+        if gaps.shape[1] > 1 else (0, 0)
+    where = f" at entry [{row}, {column}]" if gaps.shape[1] > 1 else ""
+    return z, at, z_needed, lefts, rights, errors, detectable, scale, where
 
 
 def _first(value):
