@@ -153,7 +153,7 @@ class _Calculus:
         wrt = self.resolve(self.sub_expression(self.script(s, mark), token))
         if not isinstance(wrt, sp.MatrixSymbol):
             self.fail(token, "\\nabla_{w}: w must be a declared vector or matrix")
-        body = self.resolve(self.postfix(s))
+        body = self.resolve(self.term(s))       # the product that follows, up to + or -
         if isinstance(body, _Norm):
             body = self.norm(body, None)
         if isinstance(body, (_Eye, _Slice, _Applicable)) or \
