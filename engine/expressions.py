@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import bounds
 from .errors import ExpressionError
 from .scope import SCALAR_KINDS, STRUCTURES, Scope
 
@@ -45,7 +46,11 @@ def parse_expression(text: str, scope: Scope, *, declare_unknown: bool = True) -
     """The SymPy expression written in `text`; unknown names become real scalars in `scope`
     when `declare_unknown`, else an ExpressionError."""
     tree = _parse(text.replace("^", "**"), "expression")
-    return _Translator(scope, text, declare_unknown).visit(tree.body)
+    try:
+        return _Translator(scope, text, declare_unknown).visit(tree.body)
+    except RecursionError:
+        raise ExpressionError("the expression nests too deeply (a tower of powers or calls "
+                              "hundreds of levels deep)") from None
 
 
 def _parse(text: str, what: str) -> ast.Expression:
@@ -56,8 +61,11 @@ def _parse(text: str, what: str) -> ast.Expression:
     except SyntaxError as exc:
         raise ExpressionError(f"cannot read the {what} {text!r}: {exc.msg} at column "
                               f"{exc.offset or 0}") from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ExpressionError(f"the {what} is too deeply nested") from None
+    except ValueError as exc:             # an integer literal of more than 4300 digits
+        raise ExpressionError(f"cannot read the {what}: {str(exc).splitlines()[0][:100]}") \
+            from None
 
 
 class _Translator:
@@ -77,7 +85,13 @@ class _Translator:
     def visit_Constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             self.fail(node, "only numbers may appear as constants")
-        return sp.Integer(node.value) if isinstance(node.value, int) else sp.Rational(repr(node.value))
+        try:
+            if isinstance(node.value, int):
+                return bounds.literal(str(node.value)) if node.value >= 0 else \
+                    -bounds.literal(str(-node.value))
+            return bounds.float_literal(node.value)
+        except ExpressionError as exc:
+            self.fail(node, exc.message)
 
     def visit_Name(self, node):
         found = self.scope.lookup(node.id)
@@ -98,6 +112,8 @@ class _Translator:
         self.fail(node, "unsupported operator")
 
     def visit_BinOp(self, node):
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            return self.sum_chain(node)
         left, right = self.visit(node.left), self.visit(node.right)
         op = type(node.op)
         try:
@@ -114,10 +130,29 @@ class _Translator:
             if op is ast.Pow:
                 if getattr(left, "is_Matrix", False):
                     return sp.Inverse(left) if right == -1 else sp.MatPow(left, right)
-                return left ** right
+                try:
+                    return bounds.power(left, right)
+                except ExpressionError as exc:
+                    self.fail(node, exc.message)
         except (sp.ShapeError, TypeError, ValueError) as exc:
             self.fail(node, f"cannot combine these: {exc}")
         self.fail(node, "unsupported operator")
+
+    def sum_chain(self, node):
+        """a + b - c + ...: the terms of a left-leaning chain collected without recursion
+        (a sum of a thousand terms is not a deep expression), then added in order."""
+        terms = []
+        while isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
+            terms.append((node, node.op, node.right))
+            node = node.left
+        total = self.visit(node)
+        for whole, op, right in reversed(terms):
+            value = self.visit(right)
+            try:
+                total = total + value if isinstance(op, ast.Add) else total - value
+            except (sp.ShapeError, TypeError, ValueError) as exc:
+                self.fail(whole, f"cannot combine these: {exc}")
+        return total
 
     def visit_Attribute(self, node):
         value = self.visit(node.value)

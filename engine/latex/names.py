@@ -8,6 +8,8 @@ import re
 
 import sympy as sp
 
+from .. import bounds
+
 from .values import (_Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _element, _elementwise,
                      _is_computation, _is_matrix, _same, scalar_of)
 from .vocabulary import GREEK, _BOLD, _TEXT, _UPRIGHT
@@ -236,7 +238,7 @@ class _Names:
         if _is_matrix(value):
             rows, cols = value.shape
             if rows == 1 and cols == 1:
-                return scalar_of(value) ** exponent
+                return self.bounded(bounds.power, scalar_of(value), exponent, token=start)
             if not _same(rows, cols):
                 self.fail(start, f"a power of a non-square ({rows} x {cols}) matrix")
             if exponent == -1:
@@ -248,4 +250,4 @@ class _Names:
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, sp.Tuple):
             self.fail(start, "a power of a tuple (a, b)")
-        return value ** exponent
+        return self.bounded(bounds.power, value, exponent, token=start)

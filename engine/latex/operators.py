@@ -7,6 +7,8 @@ import re
 
 import sympy as sp
 
+from .. import bounds
+
 from .tokens import Token
 from .values import (_Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _is_matrix, _same,
                      _shape_text, scalar_of)
@@ -153,7 +155,8 @@ class _Operators:
         if name == "binom":
             top = self.sub_expression(self.argument(token, s, 0), token)
             bottom = self.sub_expression(self.argument(token, s, 1), token)
-            return sp.binomial(self.scalar(top, token), self.scalar(bottom, token))
+            return self.bounded(bounds.binomial, self.scalar(top, token),
+                                self.scalar(bottom, token), token=token)
         if name in _ELEMENTARY or name in ("max", "min", "det"):
             return self.function(name, token, s)
         if name in ("sum", "prod"):
@@ -230,8 +233,7 @@ class _Operators:
         if name in _BOLD and word == "1" and s.peek() is not None and s.peek().is_sym("_"):
             return self.ones(token, s)
         if len(items) == 1 and items[0].kind == "num":
-            return sp.Integer(items[0].text) if "." not in items[0].text else \
-                sp.Rational(items[0].text)
+            return self.bounded(bounds.literal, items[0].text, token=token)
         if re.fullmatch(r"[A-Za-z]+", word):
             if self.strict or len(word) > 1 and s.peek() is not None and \
                     (s.peek().is_sym("(") or s.peek().kind == "open"):
@@ -430,4 +432,4 @@ class _Operators:
             (inner,) = self.one(args, token)
             inner = self.scalar(self.function_argument(inner, token), token)
             value = _ELEMENTARY[name](inner) if base is None else sp.log(inner, base)
-        return value if power is None else value ** power
+        return value if power is None else self.bounded(bounds.power, value, power, token=token)

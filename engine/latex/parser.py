@@ -8,6 +8,7 @@ import re
 
 import sympy as sp
 
+from .. import bounds
 from ..errors import ExpressionError
 from ..scope import Scope
 from .arithmetic import _Arithmetic
@@ -40,6 +41,13 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
         if len(fragment) > 60:
             fragment = fragment[:57] + "..."
         raise ExpressionError(f"{message}: {fragment!r} at column {token.pos + 1}")
+
+    def bounded(self, build, *args, token):
+        """build(*args) (an engine.bounds builder), its refusal naming `token`."""
+        try:
+            return build(*args)
+        except ExpressionError as exc:
+            self.fail(token, exc.message)
 
     def fragment(self, items) -> str:
         return self.text[items[0].pos:items[-1].end] if items else ""
@@ -193,7 +201,10 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
             value = self.norm(value, None)
         while s.peek() is not None and s.peek().is_sym("!"):
             token = s.next()
-            value = sp.factorial(self.scalar(value, token))
+            if s.peek() is not None and s.peek().is_sym("!") and s.peek().pos == token.end:
+                self.fail(token, "n!! is ambiguous (the double factorial, or (n!)!): write "
+                                 "(n!)! for the factorial of a factorial")
+            value = self.bounded(bounds.factorial, self.scalar(value, token), token=token)
         return value
 
     def opens_arguments(self, s: _Stream) -> bool:
@@ -256,7 +267,7 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
             self.fail(None, "expected a term")
         kind = token.kind
         if kind == "num":
-            return sp.Rational(token.text) if "." in token.text else sp.Integer(token.text)
+            return bounds.literal(token.text)
         if kind == "letter":
             return self.letters(token, s)
         if kind == "name":
