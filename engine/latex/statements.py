@@ -175,10 +175,23 @@ def read_statements(text: str, scope: Scope, *, strict: bool = False,
             except Exception as exc:          # a reader bug must not stop the document
                 sides.append(Side(fragment, column, None, "cannot read this side (internal "
                                   f"error {type(exc).__name__}: {exc})"))
+        relations = [_equivalence(r, k, sides, scope) for k, r in enumerate(relations)]
         statements.append(Statement(tuple(sides), tuple(relations), leading, connective,
                                     annotation))
         connective = following
     return statements
+
+
+def _equivalence(relation: str, k: int, sides: list, scope: Scope) -> str:
+    """\\equiv between sides k and k+1: a definition when its left side is a name met for the
+    first time on this line (assumed, not declared), else an equality that is checked."""
+    if relation != "≡":
+        return relation
+    left = sides[k]
+    if k == 0 and left.expr is not None and isinstance(left.expr, (sp.Symbol, sp.MatrixSymbol)) \
+            and str(left.expr) in left.assumed:
+        return "def"
+    return "="
 
 
 def _segments(items: list, text: str):
