@@ -510,7 +510,7 @@ REJECTED = [
     (r"\left(" * 100 + "x" + r"\right)" * 100, "deeply nested \\left"),
     (r"\int x \, dx", "indefinite integral"),
     (r"\int_0^1 x^2", "integral without its differential"),
-    (r"\frac{\partial^2 f}{\partial x^2}", "second derivative"),
+    (r"\frac{\partial^2 f}{\partial x \partial y}", "mixed second derivative"),
     (r"\frac{\partial v}{\partial A}", "derivative of a vector by a matrix"),
     (r"x_1 + \dots + x_n", "ellipsis"),
     (r"\lim_{n} x", "limit without its point"),

@@ -10,7 +10,7 @@ import sympy as sp
 
 from .. import bounds
 
-from .values import (_Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _element, _elementwise,
+from .values import (_Applicable, _Eye, _Name, _Norm, _Ones, _Slice, _Stream, _element, _elementwise,
                      _is_computation, _is_matrix, _same, scalar_of)
 from .vocabulary import GREEK, _BOLD, _TEXT, _UPRIGHT
 
@@ -45,6 +45,8 @@ class _Names:
             return found
         if name == "e":
             return sp.E
+        if name == "i" and self.in_exponent_of_e:
+            return sp.I          # e^{i\pi}: the imaginary unit (i is neither bound nor declared)
         if name == "pi":
             return sp.pi
         if name == "I":
@@ -219,6 +221,10 @@ class _Names:
             and (items[0].text in ("top", "intercal", "T") or self.text_word(items[0]) == "T"))
         letter_t = len(items) == 1 and items[0].kind == "letter" and items[0].text == "T" \
             and "T" not in self.scope.declarations
+        if isinstance(value, _Ones):
+            if transpose or letter_t:
+                return _Ones(not value.transposed, value.coefficient)
+            self.fail(start, "a power of the ones vector \\mathbf{1}")
         if transpose or (letter_t and _is_matrix(value)):
             if isinstance(value, _Slice):
                 return _Slice(value.matrix, value.index, not value.transposed,
@@ -228,7 +234,14 @@ class _Names:
             return value.T if _is_matrix(value) else value
         if len(items) == 1 and items[0].is_macro("dagger", "ast", "star", "prime"):
             self.fail(items[0], "this superscript is not supported")
-        exponent = self.index_expression(items)
+        if value == sp.E:
+            self.in_exponent_of_e += 1
+            try:
+                exponent = self.index_expression(items)
+            finally:
+                self.in_exponent_of_e -= 1
+        else:
+            exponent = self.index_expression(items)
         if isinstance(value, _Slice):
             value = self.slice_default(value)
         if isinstance(value, _Eye):

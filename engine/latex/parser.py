@@ -17,7 +17,7 @@ from .names import _Names
 from .operators import _Operators
 from .relations import _Relations
 from .tokens import LOGICAL, Token
-from .values import _Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _is_matrix, _same
+from .values import _Applicable, _Eye, _Name, _Norm, _Ones, _Slice, _Stream, _is_matrix, _same
 from .vocabulary import GREEK, _ACCENTS, _BOLD, _MATRIX_ENVIRONMENTS, _MULTIPLY, _SCRIPT
 
 
@@ -32,6 +32,7 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
         self.bound: list[dict] = []         # summation indices in scope: name -> (symbol, lo, hi)
         self.bars: list[str] = []           # open | and ‖ (a bar inside them closes)
         self.assumed: list[str] = []
+        self.in_exponent_of_e = 0           # > 0 while reading e^{...} or \exp(...)
 
     # -- errors --------------------------------------------------------------------------
     def fail(self, token, message: str):
@@ -76,6 +77,14 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
                 return value.coefficient * sp.Identity(shape[0])
             self.fail(token, "the size of the identity I cannot be told from the matrices "
                              "around it")
+        if isinstance(value, _Ones):
+            shape = getattr(self.like, "shape", None) if _is_matrix(self.like) else None
+            wanted = 0 if value.transposed else 1
+            if shape is not None and not isinstance(self.like, (_Eye, _Slice, _Ones)) and \
+                    shape[wanted] == 1:
+                return value.coefficient * sp.OneMatrix(*shape)
+            self.fail(token, "the length of the ones vector \\mathbf{1} cannot be told from "
+                             "the matrices around it: write \\mathbf{1}_{n \\times 1}")
         if isinstance(value, _Applicable):
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, _Norm):
