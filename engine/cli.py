@@ -390,7 +390,7 @@ def _read_and_check_equal(args, relation, declarations, settings) -> dict:
     from .check import check_relation, step_rng
     from .errors import EngineError
     from .expressions import parse_declarations, parse_expression
-    from .model import Verdict
+    from .model import Relation, Verdict
     from .render.latex import to_latex, to_text
     from .results import Outcome
     from .scope import Scope
@@ -400,7 +400,11 @@ def _read_and_check_equal(args, relation, declarations, settings) -> dict:
             parse_declarations(declarations, scope)
         parse_declarations(args.where, scope)
         declared = set(scope.declarations)
-        if args.latex:
+        if args.latex and relation in (Relation.IMPLIES, Relation.IFF):
+            from .latex_input import parse_statement      # statements: x \ge 0 => ...
+            lhs = parse_statement(args.lhs, scope, strict=args.strict)
+            rhs = parse_statement(args.rhs, scope, strict=args.strict)
+        elif args.latex:
             from .latex_input import parse_latex
             lhs = parse_latex(args.lhs, scope, strict=args.strict)
             rhs = parse_latex(args.rhs, scope, strict=args.strict, like=lhs)
