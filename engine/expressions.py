@@ -5,7 +5,9 @@ anything outside the small grammar below is an `ExpressionError` naming the frag
 
 Expressions: numbers, declared names, + - * / ** ^ @, unary minus, parentheses, A.T (transpose),
 A.I or A**-1 (inverse), and the functions sqrt exp log sin cos tan abs tr trace det inv max min,
-eye(n) (the n x n identity) and declared functions.
+eye(n) (the n x n identity), ones(n, m) (the n x m matrix of ones), kron(A, B) (Kronecker
+product), hadamard(A, B) (entrywise product), block([[A, B], [C, D]]) (a block matrix) and
+declared functions. Numbers are bounded (engine.bounds): 10**10**10 is refused, not computed.
 Declarations: "NAMES: KIND" separated by ';' or top-level commas, KIND one of
   dim | dim(low, high) | real | positive | nonnegative | integer | positive_integer |
   interval(low, high) | matrix(rows, cols[, structure...]) | vector(length).
@@ -38,7 +40,23 @@ _FUNCTIONS = {
     "tan": sp.tan, "abs": sp.Abs, "tr": sp.Trace, "trace": sp.Trace, "Tr": sp.Trace,
     "det": sp.Determinant, "inv": sp.Inverse, "max": sp.Max, "min": sp.Min,
     "transpose": sp.Transpose, "eye": sp.Identity, "Identity": sp.Identity,
+    "ones": lambda rows, cols=1: sp.OneMatrix(rows, cols),
+    "kron": lambda *factors: _matrices_only("kron", factors, sp.KroneckerProduct),
+    "hadamard": lambda *factors: _matrices_only("hadamard", factors, _hadamard),
 }
+
+
+def _matrices_only(name, factors, build):
+    if len(factors) < 2 or not all(getattr(f, "is_Matrix", False) for f in factors):
+        raise ValueError(f"{name} takes two or more matrices")
+    return build(*factors)
+
+
+def _hadamard(*factors):
+    shapes = {tuple(f.shape) for f in factors}
+    if len(shapes) != 1:
+        raise ValueError(f"an entrywise product of shapes {sorted(map(str, shapes))}")
+    return sp.HadamardProduct(*factors)
 _CONSTANTS = {"pi": sp.pi}
 
 
@@ -154,6 +172,21 @@ class _Translator:
                 self.fail(whole, f"cannot combine these: {exc}")
         return total
 
+    def block(self, node):
+        """block([[A, B], [C, D]]): the block matrix, its blocks' shapes checked by SymPy."""
+        if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.List) or \
+                not all(isinstance(row, ast.List) for row in node.args[0].elts) or \
+                not node.args[0].elts:
+            self.fail(node, "write a block matrix as block([[A, B], [C, D]])")
+        rows = [[self.visit(cell) for cell in row.elts] for row in node.args[0].elts]
+        if len({len(row) for row in rows}) != 1 or not all(
+                getattr(cell, "is_Matrix", False) for row in rows for cell in row):
+            self.fail(node, "a block matrix needs rows of equally many matrix blocks")
+        try:
+            return sp.BlockMatrix(rows)
+        except (ValueError, TypeError, sp.ShapeError) as exc:
+            self.fail(node, f"the blocks do not fit together: {exc}")
+
     def visit_Attribute(self, node):
         value = self.visit(node.value)
         if node.attr == "T" and getattr(value, "is_Matrix", False):
@@ -167,6 +200,9 @@ class _Translator:
         if isinstance(declared, FunctionDeclaration) and not node.keywords:
             return declared.apply([self.visit(arg) for arg in node.args],
                                   lambda message: self.fail(node, message))
+        if isinstance(node.func, ast.Name) and node.func.id == "block" and \
+                node.func.id not in self.scope.declarations:
+            return self.block(node)
         if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS or node.keywords:
             self.fail(node, f"unknown function (use one of {', '.join(sorted(_FUNCTIONS))})")
         args = [self.visit(arg) for arg in node.args]
