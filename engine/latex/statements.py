@@ -254,6 +254,8 @@ def _segments(items: list, text: str):
 
     def close(connective=""):
         nonlocal current, pending_condition
+        if pending_condition and not current and not connective:
+            return                               # `, \quad x > 0`: still the condition
         if pending_condition and out and current:
             out[-1][2] = out[-1][2] + current    # the condition of the statement before
         else:
@@ -341,6 +343,8 @@ def _is_order_condition(rest: list) -> bool:
     \\neq (x > 0, 0 < t \\le 1): a condition on the statement before, not a claim."""
     relations = []
     depth = 0
+    while rest and rest[0].is_macro("quad", "qquad"):
+        rest = rest[1:]
     for token in rest:
         if token.kind == "open" or token.is_sym("(", "["):
             depth += 1

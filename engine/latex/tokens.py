@@ -130,7 +130,7 @@ def _tokens(text: str) -> list[Token]:
         raise ExpressionError(f"cannot read the LaTeX: {message}{where}") from None
     except RecursionError:
         raise ExpressionError("the expression nests too deeply") from None
-    return _delimiters(_flatten(nodes, text), text)
+    return _delimiters(_thousands(_flatten(nodes, text)), text)
 
 
 def _flatten(nodes, text: str) -> list[Token]:
@@ -172,8 +172,36 @@ def _flatten(nodes, text: str) -> list[Token]:
     return out
 
 
+def _thousands(items: list) -> list:
+    """1{,}000{,}000: one number (the braces keep TeX from spacing the comma). Only groups of
+    exactly three digits join; anything else stays as written."""
+    out: list[Token] = []
+    i = 0
+    while i < len(items):
+        token = items[i]
+        if token.kind == "group":
+            token = Token("group", token.text, token.pos, token.end,
+                          children=tuple(_thousands(list(token.children))))
+        if token.kind == "num" and "." not in token.text:
+            digits, end, j = token.text, token.end, i + 1
+            while j + 1 < len(items) and items[j].kind == "group" and \
+                    len(items[j].children) == 1 and items[j].children[0].is_sym(",") and \
+                    items[j + 1].kind == "num" and re.fullmatch(r"\d{3}(\.\d+)?", items[j + 1].text) \
+                    and items[j].pos == end and items[j + 1].pos == items[j].end:
+                digits, end = digits + items[j + 1].text, items[j + 1].end
+                j += 2
+            if j > i + 1:
+                out.append(Token("num", digits, token.pos, end))
+                i = j
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def _chars(chars: str, start: int) -> list[Token]:
     out = []
+    chars = chars.replace("\u2212", "-")     # the Unicode minus sign, as - (same length)
     for match in re.finditer(r"\d+(?:\.\d+)?|\.\d+|[A-Za-z]|\S", chars):
         piece = match.group()
         kind = "num" if piece[0].isdigit() or (piece[0] == "." and len(piece) > 1) else \
