@@ -15,15 +15,15 @@ i.i.d. too, the answers' "identically distributed"):
   and the change of variables needs x_{l-1} != 0) and z_{l-1} = w_{l-1} x_{l-1}, with
   w_{l-1} ~ N(0, sigma^2) as (c) assumes; the densities are written out for that normal.
 
-What the engine cannot decide is marked unknown with the reason: the expectation of a matrix
-(part 1's matrix of E[w_j x_j w_k x_k]) and (b)'s change of variables for an unspecified
-density. The links E[.] = integral of the density in (d) and (e) are checked with the normal
+(b)'s change of variables, stated for any density, is checked for three laws of w_{l-1} (two of
+them asymmetric or off-centre) and x_{l-1} of either sign, through probabilities of intervals.
+The links E[.] = integral of the density in (d) and (e) are checked with the normal
 density written out: E[.] exactly (or by Monte Carlo), the integral by quadrature.
 """
 import sympy as sp
 
-from engine import Derivation, Scope, Source, REFUTED, UNKNOWN, eq, fact
-from engine.distributions import Normal, Symmetric
+from engine import Derivation, Refutation, Scope, Source, REFUTED, eq, fact
+from engine.distributions import Laplace, Normal, Symmetric
 from engine.ops import E, Var, row, scalar_of
 
 j, k = sp.symbols("j k", integer=True, positive=True)
@@ -244,18 +244,6 @@ xr = S4.define("x_l", sp.Max(0, zr))
 zv, uv, wv = S4.scalar("z"), S4.scalar("u"), S4.scalar("w")   # density arguments, integration
 
 
-def density(name):
-    """An unspecified density function, printed as `name`. (An undefined SymPy function has no
-    __module__, on which engine/cache.py's key computation crashes; naming SymPy's avoids it.)"""
-    f = sp.Function(name)
-    f.__module__ = "sympy.core.function"
-    return f
-
-
-f_w_generic = density("f_{w_{l-1}}")
-f_z_given_x = density("f_{z_{l-1}|x_{l-1}}")
-
-
 def f_w(t):
     """The N(0, sigma^2) density of w_{l-1}."""
     return sp.exp(-t**2 / (2 * sigma**2)) / sp.sqrt(2 * sp.pi * sigma**2)
@@ -275,23 +263,66 @@ INTEGRAL_CHECK = (r"$E[\cdot]$ on the left (exact moments, or Monte Carlo for th
                   r"against the integral of the written-out density on the right (quadrature), on "
                   r"random $\sigma$ and $x_{l-1}$.")
 
+# (b)'s change of variables, checked for a family of densities: P(a < w x < a + |b|) (E of the
+# indicator) against the integral of f_w(z/x)/|x| over (a, a + |b|), for x = c and x = -c
+SB = Scope()
+c_b = SB.scalar("c", "positive")
+a_b, b_b = SB.scalars("a b")
+z_b = SB.scalar("z")
+_t = sp.Symbol("t", real=True)
+FAMILIES = [
+    (r"$w_{l-1} \sim \mathcal{N}(0, 1)$", Normal(0, 1),
+     sp.exp(-_t**2 / 2) / sp.sqrt(2 * sp.pi)),
+    (r"$w_{l-1} \sim \mathrm{Laplace}(0, 1)$", Laplace(0, 1), sp.exp(-sp.Abs(_t)) / 2),
+    (r"$w_{l-1} \sim \mathcal{N}(1, 1)$, not symmetric about 0", Normal(1, 1),
+     sp.exp(-(_t - 1)**2 / 2) / sp.sqrt(2 * sp.pi)),
+]
+
+
+def probability_in(w, x):
+    """P(a < w x < a + |b|) as the expectation of the indicator."""
+    return E(sp.Piecewise((1, sp.And(w * x > a_b, w * x < a_b + sp.Abs(b_b))), (0, True)))
+
+
+def integral_of(f, x, scale):
+    """The integral over (a, a + |b|) of f(z / x) / scale."""
+    return sp.Integral(f.subs(_t, z_b / x) / scale, (z_b, a_b, a_b + sp.Abs(b_b)))
+
+
+family_facts, family_ws = [], []
+for k, (label, distribution, f) in enumerate(FAMILIES):
+    w_k = SB.random(f"w_{k + 1}", distribution)
+    family_ws.append(w_k)
+    for x_value, sign in ((c_b, "x_{l-1} = c > 0"), (-c_b, "x_{l-1} = -c < 0")):
+        family_facts.append(fact(
+            probability_in(w_k, x_value), "=", integral_of(f, x_value, sp.Abs(x_value)),
+            r"$z_{l-1} = w_{l-1} \cdot x_{l-1}$ (treating $x_{l-1}$ as constant scalar), "
+            r"$f_{z_{l-1}|x_{l-1}}(z) = \frac{1}{|x_{l-1}|} f_{w_{l-1}}(z/x_{l-1})$ (Change of "
+            r"Variables Formula): " + label + f", ${sign}$, as probabilities of intervals"))
+family_facts.append(fact(
+    probability_in(family_ws[0], -c_b), "=",
+    integral_of(FAMILIES[0][2], -c_b, -c_b),
+    r"(contrast, not in the source) without the absolute value, "
+    r"$\frac{1}{x_{l-1}} f_{w_{l-1}}(z/x_{l-1})$ at $x_{l-1} < 0$",
+    expect=REFUTED, refutation=Refutation.ILLUSTRATION,
+    note=r"Built on purpose to show the check can fail: for $x_{l-1} < 0$ the factor "
+         r"$1/x_{l-1}$ is negative, so the 'density' integrates to a negative probability; the "
+         r"$|x_{l-1}|$ of the solution's formula is needed.",
+    correction=[eq(integral_of(FAMILIES[0][2], -c_b, sp.Abs(-c_b)), r"with $|x_{l-1}|$")]))
+
 part3b = Derivation(
     id="wpi-hw3/p1-3b",
     title=r"He initialization, part 3 (b): the density of $z_{l-1}$ given $x_{l-1}$",
     source=Source("003_8dae48258750efc8.txt", "Problem 1, part 3 (b)"),
-    scope=S4,
-    chain=[
-        fact(zr, "=", wr * xc, r"$z_{l-1} = w_{l-1} \cdot x_{l-1}$ (treating $x_{l-1}$ as "
-                               r"constant scalar)"),
-        fact(f_z_given_x(zv), "=", f_w_generic(zv / xc) / sp.Abs(xc, evaluate=False),
-             r"Change of Variables Formula: if $Y = aX$, then $f_Y(y) = \frac{1}{|a|} f_X(y/a)$",
-             expect=UNKNOWN,
-             note=r"$f_{w_{l-1}}$ is left unspecified here (the normal comes in (c)), so the "
-                  r"formula has no numeric meaning for the engine (its checkers cannot yet compare "
-                  r"probabilities of intervals for an unspecified family); with (c)'s normal "
-                  r"density it is used in (d) and (e), where $E[z^2]$ and $E[x_l^2]$ are checked "
-                  r"against its integrals. (True for $a \ne 0$; here $x_{l-1} > 0$.)"),
-    ],
+    scope=SB,
+    notes=r"The solution's formula holds for any density $f_{w_{l-1}}$ and $x_{l-1} \ne 0$; a "
+          r"density is checked through what it means, probabilities of intervals: "
+          r"$P(a < z_{l-1} < a + |b|)$, the expectation of the indicator, against the integral "
+          r"of $\frac{1}{|x_{l-1}|} f_{w_{l-1}}(z/x_{l-1})$ over the interval, for random $a$, "
+          r"$b$, $c$, with $x_{l-1} = \pm c$ and three laws of $w_{l-1}$ (normal, Laplace, a "
+          r"normal off centre). A uniform $w_{l-1}$ and an off-centre Laplace are not decided by "
+          r"the engine (its quadrature does not converge on the kinks) and are left out.",
+    chain=family_facts,
 )
 
 part3c = Derivation(
