@@ -40,6 +40,7 @@ sigma = [S.scalar(f"sigma_{j}", "positive") for j in range(1, n + 1)]
 x = [S.random(f"x_{j}", Normal(mu[j - 1], sigma[j - 1]**2)) for j in range(1, n + 1)]
 delta = [S.random(f"delta_{j}", Normal(0, alpha * w[j - 1]**2)) for j in range(1, n + 1)]
 eps = [S.random(f"epsilon_{j}", Normal(0, 1)) for j in range(1, n + 1)]
+x_fixed = [S.scalar(f"xbar_{j}") for j in range(1, n + 1)]   # the inputs held fixed
 w_k, x_k, delta_k, sigma_k, mu_k = w[K - 1], x[K - 1], delta[K - 1], sigma[K - 1], mu[K - 1]
 
 
@@ -53,9 +54,10 @@ clean = total([w[j] * x[j] for j in range(n)])                 # sum_j w_j x_j
 J_1 = sp.Rational(1, 2) * (y_d - noisy)**2
 gradient = -(y_d - noisy) * x_k
 # the usual reading: delta_j = sqrt(alpha) w_j eps_j, so the noise moves with w_j
-dropped = total([(w[j] + sp.sqrt(alpha) * w[j] * eps[j]) * x[j] for j in range(n)])
+dropped = total([(w[j] + sp.sqrt(alpha) * w[j] * eps[j]) * x_fixed[j] for j in range(n)])
 J_dropout = sp.Rational(1, 2) * (y_d - dropped)**2
-intended = -(y_d - clean) * x_k + alpha * w_k * x_k**2
+xbar_k = x_fixed[K - 1]
+intended = -(y_d - total([w[j] * x_fixed[j] for j in range(n)])) * xbar_k + alpha * w_k * xbar_k**2
 source_result = -(y_d * E(x_k) - total([w[j] * sigma[j]**2 for j in range(n)])) \
     + alpha * w_k**2 * x_k**2
 
@@ -65,13 +67,14 @@ expected_gradient = Derivation(
           r"$\delta_k \sim N(0, \alpha w_k^2)$",
     source=Source(DOCUMENT, "Question 6 a"),
     scope=S,
+    notation={f"xbar_{j}": rf"\bar{{x}}_{j}" for j in range(1, n + 1)},
     notes=r"$n = 3$ inputs, coordinate $k = 1$, summation index $j$ (the solution writes $k$ for "
           r"both). The source chain: $x_j \sim N(\mu_j, \sigma_j^2)$ and "
           r"$\delta_j \sim N(0, \alpha w_j^2)$, all independent; $y_d$ and $w$ deterministic; "
           r"$\delta$ held fixed when differentiating, as the solution does. The correction of "
           r"the last step derives the intended result under the usual reading "
-          r"$\delta_j = \sqrt{\alpha} w_j \epsilon_j$, $\epsilon_j \sim N(0, 1)$, with $x$ held "
-          r"fixed (expectation over the noise only).",
+          r"$\delta_j = \sqrt{\alpha} w_j \epsilon_j$, $\epsilon_j \sim N(0, 1)$, with the "
+          r"inputs held fixed, written $\bar{x}_j$ (expectation over the noise only).",
     chain=[
         fact(sp.Derivative(J_1, w_k), "=", gradient,
              r"$J_1 = \frac{1}{2} (y_d - \sum_k (w_k + \delta_k) x_k)^2$; taking the partial "
@@ -152,12 +155,13 @@ expected_gradient = Derivation(
                     r"$E[\delta_k] = 0$: with the noise held fixed the expected gradient is the "
                     r"noiseless one"),
                  fact(sp.Derivative(J_dropout, w_k), "=",
-                      -(y_d - dropped) * (1 + sp.sqrt(alpha) * eps[K - 1]) * x_k,
+                      -(y_d - dropped) * (1 + sp.sqrt(alpha) * eps[K - 1]) * xbar_k,
                       r"the intended reading: $\delta_j = \sqrt{\alpha} w_j \epsilon_j$, so "
                       r"$\partial \delta_k / \partial w_k = \sqrt{\alpha} \epsilon_k$"),
-                 fact(E(sp.Derivative(J_dropout, w_k), given=tuple(x)), "=", intended,
-                      r"averaging over the noise with the inputs $x$ held fixed: "
-                      r"$E[\epsilon_j] = 0$, $E[\epsilon_j \epsilon_k] = [j = k]$"),
+                 fact(E(-(y_d - dropped) * (1 + sp.sqrt(alpha) * eps[K - 1]) * xbar_k), "=",
+                      intended,
+                      r"averaging over the noise with the inputs held fixed ($\bar{x}_j$, "
+                      r"constants): $E[\epsilon_j] = 0$, $E[\epsilon_j \epsilon_k] = [j = k]$"),
              ]),
     ],
 )
