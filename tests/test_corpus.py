@@ -147,3 +147,20 @@ def test_inline_math_has_paired_dollars_and_balanced_braces(derivation):
         assert len(dollars) % 2 == 0, f"{derivation.id} {where}: unpaired $ in {text!r}"
         for math in re.findall(r"(?<!\\)\$(.*?)(?<!\\)\$", text, flags=re.S):
             assert _balanced(math), f"{derivation.id} {where}: unbalanced braces in ${math}$"
+
+
+def test_expected_refutations_carry_their_kind_and_the_note_agrees():
+    from engine import Refutation, Verdict
+    kinds = []
+    for derivation in collect().derivations:
+        steps = [s for s in derivation.chain if hasattr(s, "correction")]
+        for step in _steps(steps):
+            if step.expect != Verdict.REFUTED:
+                continue
+            on_purpose = ("not a source error" in step.note.lower()
+                          or "built on purpose" in step.note.lower())
+            assert (step.refutation == Refutation.ILLUSTRATION) == on_purpose, (
+                f"{derivation.id}: an illustration's note says so ('Not a source error', 'Built "
+                f"on purpose'), a source error's does not: {step.note[:80]!r}")
+            kinds.append(step.refutation)
+    assert Refutation.SOURCE_ERROR in kinds and Refutation.ILLUSTRATION in kinds
