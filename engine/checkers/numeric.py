@@ -115,9 +115,8 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
     from sympy import Basic, Limit
     if any(isinstance(side, Basic) and side.has(Limit) for side in (lhs, rhs)):
         detail += "; each limit taken by SymPy at the instance's values (as exact rationals)"
-    return Outcome(Verdict.VERIFIED,
-                   f"numeric: {agreed} trials, rtol {settings.rtol:g}"
-                   + (", confirmed" if judge.confirmed else ""), detail)
+    return Outcome(Verdict.VERIFIED, f"numeric: {random_agreed} trials, rtol {settings.rtol:g}",
+                   detail)
 
 
 _AGREE, _DIFFER, _OUTSIDE = "agree", "differ", "outside"
@@ -264,6 +263,10 @@ def _refute_at(judge, scope, declarations, rng, settings, values) -> Outcome:
     """`refuted` at `values` (where judge.status said the sides differ), shrunk towards
     small integers and simple values, with both sides recomputed at the shown instance."""
     from ..shrink import shrink_instance
+    if any(isinstance(d, Dim) for _, d in declarations):    # smallest dimensions first
+        best = shrink(lambda v: (1.0 if judge.differs(v, declarations) else 0.0, 0.0), scope,
+                      declarations, rng, settings)
+        values = best[0] if best is not None else values
     if declarations:
         values = shrink_instance(values, declarations, scope, rng,
                                  lambda v: judge.differs(v, declarations))
