@@ -25,7 +25,7 @@ Settings = NumericSettings
 
 
 CONFIRMATIONS = 12      # agreeing instances re-checked in exact / 50-digit arithmetic
-CONFIRM_SECONDS = 2.0   # time spent confirming agreements, per check
+CONFIRM_SECONDS = 1.0   # time spent confirming agreements, per check
 UNCONFIRMED_MARGIN = 1e-3   # a float64-only disagreement must exceed this to refute
 
 
@@ -44,7 +44,7 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         return _constant_sides(judge, scope, rng)
     kinks = kinks_of([lhs, rhs], declarations)
     has_matrices = any(isinstance(d, Matrix) for _, d in declarations)
-    grid = scalar_grid(declarations, kinks, cap=24 if has_matrices else 160)
+    grid = scalar_grid(declarations, kinks, cap=12 if has_matrices else 160)
     largest = {name: d.high for name, d in declarations if isinstance(d, Dim)}
     smallest = {name: d.low for name, d in declarations if isinstance(d, Dim)}
     agreed = random_agreed = attempts = 0
