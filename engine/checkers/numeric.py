@@ -9,6 +9,7 @@ import itertools
 import time
 
 import numpy as np
+import sympy as sp
 
 from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import ShapeError, evaluate
@@ -140,8 +141,19 @@ class _EqualityJudge:
 
     def status(self, values) -> str:
         left, right = self.sides(values)
-        if left is None and right is None:
-            return _OUTSIDE
+        if left is None and right is None:      # both undefined, or both beyond float64
+            if not self.can_confirm or self.confirm_seconds > CONFIRM_SECONDS:
+                return _OUTSIDE
+            started = time.monotonic()
+            precise = precise_compare(self.lhs, self.rhs, self.scope, values)
+            self.confirm_seconds += time.monotonic() - started
+            self.last = (None, None, None, precise)
+            if precise.undefined or precise.gap is None:
+                return _DIFFER if precise.differ else _OUTSIDE
+            if precise.same:
+                self.rescued += 1
+                return _AGREE
+            return _DIFFER
         if left is None or right is None:
             precise = precise_compare(self.lhs, self.rhs, self.scope, values)
             self.last = (left, right, None, precise)
@@ -289,8 +301,12 @@ def _refute_at(judge, scope, declarations, rng, settings, values) -> Outcome:
     elif precise is not None and precise.gap is not None:
         gap, exact = precise.gap, True
         detail = (f"the sides differ by a relative {gap:.3g}; confirmed in {precise.how}")
+        if precise.distinct and not isinstance(precise.left, list):
+            difference = precise.left - precise.right
+            shown = difference if len(str(difference)) < 60 else sp.N(difference, 6)
+            detail = f"lhs - rhs = {shown} here exactly (a relative {gap:.3g}); {precise.how}"
         if left is None or right is None:
-            left, right = _float_of(precise.left), _float_of(precise.right)
+            left, right = (_plain_or_text(v) for v in (precise.left, precise.right))
     else:
         exact = False
         detail = (f"the sides differ by a relative {gap:.3g} (float64 evaluation only: no "
@@ -309,6 +325,18 @@ def _describe(value, precise, side) -> str:
         return f"{_plain(value)}"
     number = precise.left if side == "lhs" else precise.right
     return "defined" if number is None else f"{_float_of(number):.6g}"
+
+
+def _plain_or_text(number):
+    """A 50-digit value for a counterexample: a float where float64 holds it, else its text."""
+    try:
+        value = _float_of(number)
+        if value is None or np.all(np.isfinite(value)):
+            return value
+        return str(sp.N(number, 15)) if not isinstance(number, list) else \
+            [str(sp.N(v, 15)) for v in number]
+    except (OverflowError, TypeError, ValueError):
+        return str(sp.N(number, 15)) if not isinstance(number, list) else [str(v) for v in number]
 
 
 def _float_of(number):
@@ -398,6 +426,8 @@ def _plain(value):
         return [_plain(v) for v in value.tolist()] if value.ndim else _plain(value.item())
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return value
     value = float(value) if not isinstance(value, int) else value
     if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return int(value)
