@@ -106,7 +106,7 @@ def test_falsification_states_the_points_and_that_it_is_no_proof():
 
 
 @pytest.mark.parametrize("relation, lhs, rhs, where", [
-    ("<=", "mu", sp.Integer(10)**5, 1e6),            # only huge values break it
+    ("<=", "mu", sp.Integer(10)**5, 100001.0),       # only huge values break it (shrunk)
     (">=", "mu", sp.Rational(1, 10**5), 1e-6),       # only tiny values break it
     (">=", "x**2", sp.Rational(1, 10**8), None),     # only near 0
     ("<", "log(1 + z)", "z", 0),                     # equal only at z = 0, a boundary
@@ -236,7 +236,7 @@ def test_equivalence_tested_on_one_truth_value_only_says_so():
     s = symbols()
     x = s["x"]
     outcome = decide("<=>", x**2 + 1 > x, x**2 >= x - 1, s["S"])      # both always true
-    assert outcome.verdict == Verdict.VERIFIED and "only" in outcome.detail
+    assert outcome.verdict == Verdict.UNKNOWN and "only" in outcome.detail
 
 
 def test_witness_only_at_an_interval_endpoint_is_no_refutation():
@@ -265,7 +265,8 @@ def test_false_implication_near_an_endpoint_is_still_refuted():
 def test_implication_whose_premise_is_never_sampled_is_unknown():
     s = symbols()
     x = s["x"]
-    outcome = decide("=>", x > 10**9, x > 0, s["S"])
+    # a premise true only on (1, 1 + 10^-20), which no float64 instance reaches
+    outcome = decide("=>", sp.And(x > 1, x < 1 + sp.Rational(1, 10**20)), x > 0, s["S"])
     assert outcome.verdict == Verdict.UNKNOWN
     assert "could not sample instances satisfying A" in outcome.detail
 
