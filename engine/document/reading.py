@@ -66,7 +66,7 @@ class _LineNumbers:
         self.starts = [m.end() for m in re.finditer("\n", text)]
 
     def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset - 1) + 1 if self.starts else 1
+        return bisect.bisect_right(self.starts, offset) + 1
 
 
 def blank(text: str, pattern: re.Pattern) -> str:
