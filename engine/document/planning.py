@@ -165,8 +165,10 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
             unreadable(exc.message)
             continue
         integral = _integer_names(statements, declared)
-        if integral:
-            # a guessed summation bound or free index is a positive integer, not a real
+        transposed = _transposed_names(source, statements, declared | set(plan.defined))
+        if integral or transposed:
+            # a guessed summation bound or free index is a positive integer, not a real; a
+            # guessed name written X^T is a matrix (x^T, lower case, a column vector)
             for st in statements:              # forget this line's guesses, then read again
                 for side in st.sides:
                     for name in side.assumed:
@@ -175,6 +177,20 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
                 local.dim(name)
                 plan.inferred[name] = f"positive integer 1..5 (a summation bound or an index, " \
                                       f"line {line.line})"
+            if transposed:
+                size = next(n for n in ("n", "d", "m", "p", "n_dim") if n not in local.declarations
+                            and not re.search(r"(?<![\\A-Za-z])%s(?![A-Za-z])" % n, source))
+                dimension = local.lookup(size) if size in local.declarations else local.dim(size)
+                for name in transposed:
+                    local.declarations.pop(name, None)
+                    vector = name[:1].islower()
+                    local.matrix(name, dimension, 1 if vector else dimension)
+                    display_guessed.add(name)
+                    plan.inferred[name] = (f"{'column vector of length' if vector else 'square matrix of size'}"
+                                           f" {size} (written {name}^T, line {line.line})")
+                display_guessed.add(size)
+                plan.inferred.setdefault(size, f"positive integer 1..5 (the size of "
+                                               f"{', '.join(sorted(transposed))})")
             try:
                 statements = read_statements(source, local, strict=strict)
             except ExpressionError as exc:
@@ -258,6 +274,17 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
         if name in plan.defined or name in declared:
             del plan.inferred[name]
     return plan
+
+
+_TRANSPOSED = re.compile(r"(?<![A-Za-z\\])(\\?[A-Za-z]+)\s*\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|"
+                         r"\\mathsf\s*\{T\}|\\mathrm\s*\{T\}|\\mathsf T)(?![A-Za-z])")
+
+
+def _transposed_names(source: str, statements, known: set) -> set:
+    """Guessed names the line writes with a transpose (X^T, x^\top)."""
+    guessed = {n.split(" ")[0] for st in statements for side in st.sides for n in side.assumed}
+    found = {m.group(1).lstrip("\\") for m in _TRANSPOSED.finditer(source)}
+    return {name for name in found if name in guessed and name not in known}
 
 
 def _integer_names(statements, declared: set) -> set:
