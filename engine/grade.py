@@ -386,8 +386,9 @@ def _unless_assumed(outcome, step):
     if outcome.verdict.holds and not outcome.method.startswith(("identical", "pointwise")):
         # E[x] of an undeclared x treats x as a constant: only the routes that hold for every
         # distribution (identical sides, identical integrands) say anything about the source
-        constant = sorted(_names_in_moments(step.lhs.expr) & undeclared
-                          | _names_in_moments(step.rhs.expr) & undeclared)
+        inside = _through_definitions(_names_in_moments(step.lhs.expr)
+                                      | _names_in_moments(step.rhs.expr), step.scope)
+        constant = sorted(inside & undeclared)
         if constant:
             return Outcome(Verdict.UNKNOWN, outcome.method,
                            f"{outcome.verdict.value} only by treating the undeclared "
@@ -396,7 +397,8 @@ def _unless_assumed(outcome, step):
         return outcome
     if outcome.verdict != Verdict.REFUTED:
         return outcome
-    used = sorted(_names(step.lhs.expr) & undeclared | _names(step.rhs.expr) & undeclared)
+    used = sorted(_through_definitions(_names(step.lhs.expr) | _names(step.rhs.expr),
+                                       step.scope) & undeclared)
     if not used:
         return outcome
     return Outcome(Verdict.UNKNOWN, outcome.method,
@@ -412,6 +414,23 @@ def _names(expr) -> set:
     names = {str(getattr(atom, "name", atom)) for atom in expr.free_symbols
              if isinstance(atom, (sp.Symbol, sp.MatrixSymbol))}
     return names | {str(atom.base.label) for atom in expr.atoms(sp.Indexed)}
+
+
+def _through_definitions(names: set, scope) -> set:
+    """`names` and every name the definitions among them rest on, transitively."""
+    from .scope import Definition
+    if scope is None:
+        return set(names)
+    out, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        declaration = scope.declarations.get(name)
+        if isinstance(declaration, Definition):
+            todo.extend(_names(declaration.expr))
+    return out
 
 
 def _names_in_moments(expr) -> set:

@@ -7,7 +7,8 @@ An unknown function is a name the document differentiates without defining it
 declared ones, else the variables it is differentiated with respect to, keeping only the
 innermost: with y = \sigma(z) defined, L differentiated by y and by z is a function of y
 (through which it depends on z). When the arguments cannot be told apart (y and z unrelated),
-the step is unknown, with the declaration that would decide it.
+the step is unknown, with the declaration that would decide it. So is a step in which the
+function appears on one side only (∂L/∂R = 1 says what L is; it is no identity in L).
 """
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def unknown_functions(lhs, rhs, scope, undeclared: set, declared_functions: dict
             found.setdefault(name, set())
     out = []
     for name, variables in sorted(found.items()):
+        sides = [side for side in (lhs, rhs) if isinstance(side, sp.Basic)
+                 and _mentions(side, name)]
+        if len(sides) < 2:
+            # ∂L/∂R = 1 states a fact about L (what the prose defined it as), not an identity
+            # that holds for every L: it is neither refuted nor verified for a generic L
+            out.append(UnknownFunction(name, (), f"the step states what a derivative of {name} "
+                                                 f"is, which depends on what {name} is; declare "
+                                                 f"{name}: define(...) to decide"))
+            continue
         if name in declared_functions:
             out.append(UnknownFunction(name, tuple(declared_functions[name])))
             continue
@@ -65,6 +75,10 @@ def unknown_functions(lhs, rhs, scope, undeclared: set, declared_functions: dict
                                                  f"(declare {name}: function({names}), or define "
                                                  "one of them in terms of the other)"))
     return out
+
+
+def _mentions(expr, name: str) -> bool:
+    return any(getattr(symbol, "name", None) == name for symbol in expr.free_symbols)
 
 
 def instance(family: str, arguments: list, rng) -> sp.Expr:

@@ -22,7 +22,8 @@ _HYPOTHESIS = re.compile(
     r"\b(?:suppose|supposing|assume|assuming|assumption|hypothes[ie]s|"
     r"set(?:ting)?\b[^.:;]{0,80}?\b(?:to|equal to|equals?)\s+(?:zero|0)\b|"
     r"subject to|s\.\s?t\.|such that|the true model is|first[- ]order (?:optimality )?condition|"
-    r"optimality condition|we require|is required|constraint)", re.I)
+    r"optimality condition|we require|is required|constraint|"
+    r"for (?:all|every|each|any|some)\b|\b(?:for|if|when|whenever|with|given|unless)\s*$)", re.I)
 _DEFINING = re.compile(r"\b(?:let|define|defining|denote|denoting|where|we write|call)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 

@@ -106,12 +106,14 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
     for _, _, own in sections:
         declared |= set(own.declarations)
     seen: set = set()                      # names met in earlier displays
+    carried: set = set()                   # guessed names definitions wrote into the scope
     outer = scope
     documents = {id(outer): outer}          # each section's growing scope
     chain: Chain | None = None
     local = None
     current_display = None
     display_guessed: set = set()
+    seen_last: set = set()
     steps_so_far = 0
     for number, line in enumerate(_joined(raw)):
         if progress is not None:
@@ -123,10 +125,18 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
         display = displays[line.display]
         if line.display != current_display:
             seen |= display_guessed
-            display_guessed = set()
-            local = Scope(dict(base.declarations))
+            seen_last, display_guessed = display_guessed, set()
             if chain is not None and (chain.scope is not base or not display.adjacent):
                 chain = None
+            declarations = dict(base.declarations)
+            continues = re.match(r"\s*&?\s*(?:[=<>]|\\(?:le|leq|ge|geq|approx|neq)(?![A-Za-z]))",
+                                 line.text)
+            if chain is not None and local is not None and continues:
+                # the display continues the chain above: its guesses hold here too
+                for name, declaration in local.declarations.items():
+                    declarations.setdefault(name, declaration)
+                display_guessed = set(seen_last)
+            local = Scope(declarations)
             current_display = line.display
         role = meaning.display_role(display.prose, display.role)
         expected = [(Verdict(v), note) for v, note in line.expect] + \
@@ -209,9 +219,7 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
                 _RELATION_TEXT.search(_without_scripts(source)):
             unreadable("a relation the reader could not split into two sides; not checked")
             continue
-        guess = frozenset(display_guessed | {n for n in plan.inferred
-                                             if n not in declared and n in outer.declarations
-                                             and n not in plan.defined})
+        guess = frozenset(display_guessed | carried)
         if not any(st.relations or st.leading for st in statements):
             chain = _lone_expression(source, local, strict, line, base, plan, chain)
             for name in getattr(chain.last, "assumed", ()):
@@ -261,8 +269,8 @@ def plan_document(text: str, scope, *, strict: bool, expects: dict, sections: tu
                 step = Planned(line.line, relation, sides[k], sides[k + 1],
                                statement.annotation if k == len(relations) - 1 else "",
                                expectation[0], expectation[1], undeclared=guess, scope=local)
-                _give_role(step, k, statement, role, source, base, local, plan, seen,
-                           declared)
+                carried |= _give_role(step, k, statement, role, source, base, local, plan,
+                                      seen, declared)
                 add(chain, step)
             chain.last = sides[-1]
             previous_statement = statement
@@ -333,22 +341,23 @@ def _lone_expression(source, local, strict, line, base, plan, chain):
 
 
 def _give_role(step: Planned, k: int, statement, role, source: str, base, local, plan: Plan,
-               seen: set, declared: set) -> None:
-    """Set the step's role; a definition of a new name is written into the document's scope."""
+               seen: set, declared: set) -> set:
+    """Set the step's role; a definition of a new name is written into the document's scope.
+    Returns the guessed names that definition carried into the scope."""
     lhs, rhs = getattr(step.lhs, "expr", None), getattr(step.rhs, "expr", None)
     if role is not None and role.kind == meaning.ASSUMPTION:
         step.role, step.because = meaning.ASSUMPTION, role.because
-        return
+        return set()
     if role is not None and role.kind == meaning.STEP:
         step.role, step.because = meaning.STEP, role.because
-        return
+        return set()
     first = k == 0 and not statement.leading
     name = meaning.defined_name(lhs) if first and rhs is not None else None
     new = name is not None and name not in declared and name not in seen \
         and name not in plan.defined and not _mentions(rhs, name)
     if step.relation == "def" and "\\equiv" in source and not new:
         step.relation = "="                          # \equiv between known names: a claim
-        return
+        return set()
     explicit = step.relation == "def" or (role is not None and role.kind == meaning.DEFINITION)
     if explicit or (new and step.relation == "="):
         step.role = meaning.DEFINITION
@@ -358,14 +367,16 @@ def _give_role(step: Planned, k: int, statement, role, source: str, base, local,
             carried = meaning.add_definition(base, name, rhs, local)
             if carried is None:
                 step.because += f" (not used later: it rests on a name indexed by a free letter)"
-                return
+                return set()
             plan.defined[name] = step.line
             for other in carried:
                 plan.inferred.setdefault(other, f"real scalar (used in the definition of "
                                                 f"{name}, line {step.line})")
-        return
+            return set(carried)
+        return set()
     if rhs is not None and lhs is not None and meaning.is_eigen_equation(lhs, rhs):
         step.role, step.because = meaning.ASSUMPTION, "an eigen-equation: a condition"
+    return set()
 
 
 def _mentions(expr, name: str) -> bool:

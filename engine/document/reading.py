@@ -29,6 +29,8 @@ _ENGINE_COMMENT = re.compile(r"(?<!\\)%\s*engine:(?P<text>[^\n]*)|<!--\s*engine:
 _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
+# 1,792 or 102,764,544 in running text is one number (never a list: no bracket before it)
+_DIGIT_GROUPS = re.compile(r"(?<![\d,(\[{.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _ROLE = re.compile(r"role\s*:?\s*(?P<role>definition|assumption|step|skip)\b", re.I)
 _SECTION = re.compile(r"lines\s+(?P<first>\d+)\s*-\s*(?P<last>\d+)\s*:(?P<decls>.*)$", re.I)
 _EXPECT = re.compile(r"expect\s+(?:line\s+)?(?P<line>\d+)?\s*:?\s*(?P<verdict>refuted|unknown|"
@@ -122,12 +124,16 @@ def read_math(text: str, *, inline: bool = True) -> tuple[list[Display], list[Li
             role = own_role.group("role").lower()
         index = len(displays)
         adjacent = bool(displays) and not without_comments(between).strip()
+        before = between if not is_inline else text[max(0, match.start() - 200):match.start()]
         displays.append(Display(index, match.start(), match.end(), number_of(match.start()),
-                                is_inline, _prose(between), role, adjacent))
+                                is_inline, _prose(before), role, adjacent))
         previous_end = match.end()
         start = match.start(group)
         if match.group("env") == "alignat":
             body = re.sub(r"^\s*\{\d+\}", lambda m: " " * len(m.group()), body)
+        if is_inline:
+            body = _DIGIT_GROUPS.sub(lambda m: m.group().replace(",", " ").replace(" ", ""), body) \
+                if _DIGIT_GROUPS.search(body) else body
         for piece, offset, expect in _split_lines(body):
             if piece.strip():
                 lead = offset + len(piece) - len(piece.lstrip())

@@ -26,7 +26,11 @@ CASES = [
              f"$$ {DL_DZ} = {DL_DY} $$\n", truth=False,
              how="with L(y) = y: sigma'(z) <= 1/4 on the left, 1 on the right"),
     document("derivative-of-undeclared-is-not-zero", f"$$ {DL_DZ} = 0 $$\n", truth=False,
-             how="for L(z) = z the derivative is 1; the claim is that it vanishes for any L"),
+             how="for L(z) = z the derivative is 1; the claim is that it vanishes for any L "
+                 "(the best answer is unknown: the document never says what L is)"),
+    document("derivative-stated-as-value-after-definition", "Let\n$$ L_r = L + R $$\n"
+             "$$ \\frac{\\partial L_r}{\\partial R} = 1 $$\n", truth=True,
+             how="d(L + R)/dR = 1 for L independent of R"),
     document("partial-equals-other-partial-unrelated", f"$$ {DL_DZ} = {DL_DY} $$\n",
              truth=False, how="for L(y, z) = z the sides are 1 and 0 (the dependencies are "
                               "unknown, so the best is unknown: never verified)"),
