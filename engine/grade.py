@@ -74,7 +74,8 @@ class GradeReport:
     @property
     def ok(self) -> bool:
         """The gate: every step as expected, and every document had a decided step."""
-        return self.run.ok and not any(d.empty for d in self.documents)
+        return (not self.run.load_errors and not any(d.empty for d in self.documents)
+                and all(d.status == "ok" for d in self.run.derivations))
 
 
 # -- grading --------------------------------------------------------------------------------
