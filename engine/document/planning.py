@@ -358,7 +358,8 @@ def _give_role(step: Planned, k: int, statement, role, source: str, base, local,
     if step.relation == "def" and "\\equiv" in source and not new:
         step.relation = "="                          # \equiv between known names: a claim
         return set()
-    explicit = step.relation == "def" or (role is not None and role.kind == meaning.DEFINITION)
+    explicit = step.relation == "def" or (role is not None and role.kind == meaning.DEFINITION
+                                          and first)
     if explicit or (new and step.relation == "="):
         step.role = meaning.DEFINITION
         step.because = role.because if role is not None else (
