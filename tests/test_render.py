@@ -259,3 +259,44 @@ def test_ryu_p5_double_descent_curves_reach_the_tex():
                                                                       plots=experiment.plots)])[0].tex
     peak = max(fixed, key=fixed.get)
     assert f"({peak}, {fixed[peak]})" in tex and f"({peak}, {tuned[peak]})" in tex
+
+
+# -- labels that say the truth ----------------------------------------------------------
+
+def _refuted(index: int, refutation: str, note: str) -> StepResult:
+    return StepResult(index, "step", "source", "=", "x", "y", "why", Verdict.REFUTED, "numeric",
+                      Verdict.REFUTED, "", None, 0.0, note=note, refutation=refutation)
+
+
+def _labelled_run() -> RunResult:
+    steps = (_refuted(1, "source error", "The source drops a factor."),
+             _refuted(2, "illustration", "Not a source error: a map that is not injective."))
+    return RunResult("0", 1, (DerivationResult("demo/two", "Two kinds", "demo.txt", "Q1",
+                                               "demo/two.py", steps),))
+
+
+def test_an_illustration_is_shown_refuted_as_intended_not_as_a_source_error():
+    tex = latex_report.render(_labelled_run())[0].tex
+    notes = tex.split(r"\StepNote{")[1:]
+    assert len(notes) == 2
+    source, illustration = notes
+    assert r"\SourceError" in source and r"\AsIntended" not in source
+    assert r"\AsIntended" in illustration and r"\SourceError" not in illustration
+    assert "Error in the source" not in illustration
+    assert "Refuted, as intended" in illustration
+
+
+def test_summary_counts_source_errors_and_illustrations_apart():
+    reports = latex_report.render(_labelled_run())
+    for tex in (reports[0].tex, reports[-1].tex):       # the document and the index
+        text = " ".join(tex.split())
+        assert "Of the refutations, 1 is an error of the source" in text
+        assert "and 1 is an illustration the derivations build on purpose" in text
+
+
+def test_an_unmarked_expected_refutation_is_a_source_error():
+    step = _refuted(1, "", "old result without a kind")
+    assert latex_report.refutation_kind(step) == "source error"
+    held = StepResult(1, "step", "source", "=", "x", "y", "", Verdict.PROVED, "expand",
+                      Verdict.REFUTED, "", None, 0.0, refutation="illustration")
+    assert latex_report.refutation_kind(held) == ""      # not refuted: no label at all

@@ -199,8 +199,8 @@ def _derivation(result: DerivationResult, derivation, seed: int, page: str) -> d
                "plots": [_plot(p, n) for n, p in enumerate(latex_report._plots(derivation), 1)]}
     entries["attention"] = [{"index": s.index, "verdict": s.verdict.value,
                              "as_expected": s.as_expected, "kind": s.kind,
-                             "source_error": s.expected == Verdict.REFUTED
-                             and s.verdict == Verdict.REFUTED}
+                             "source_error": latex_report.refutation_kind(s) == "source error",
+                             "illustration": latex_report.refutation_kind(s) == "illustration"}
                             for s in result.steps if s.index and (
                                 not s.as_expected or not s.verdict.holds)]
     return entries
@@ -252,7 +252,8 @@ def _entry(step: StepResult, ident: str, seed: int, notation: dict) -> dict:
         "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected,
         "expected_refutation": step.expected == Verdict.REFUTED,
-        "source_error": step.expected == Verdict.REFUTED and step.verdict == Verdict.REFUTED,
+        "source_error": latex_report.refutation_kind(step) == "source error",
+        "illustration": latex_report.refutation_kind(step) == "illustration",
         "corrected": False, "approximation": False, "limit": None,
         "note": step.note, "detail": step.detail,
         "counterexample": _counterexample(step.counterexample, notation),

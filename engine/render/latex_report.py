@@ -159,11 +159,22 @@ def _stems(groups) -> dict[str, str]:
     return stems
 
 
+def refutation_kind(step: StepResult) -> str:
+    """What a refuted step that the derivation expects to be refuted is: "source error" (the
+    source's own mistake, boxed as such) or "illustration" (a counterexample the derivation
+    builds on purpose, refuted as intended); "" for any other step."""
+    if step.expected != Verdict.REFUTED or step.verdict != Verdict.REFUTED:
+        return ""
+    return "illustration" if step.refutation == "illustration" else "source error"
+
+
 def _summary(results) -> dict:
     steps = [s for r in results for s in r.steps]
     counts = Counter(s.verdict.value for s in steps)
+    kinds = Counter(refutation_kind(s) for s in steps)
     return {"derivations": len(results), "entries": len(steps),
             "counts": {v.value: counts.get(v.value, 0) for v in Verdict},
+            "source_errors": kinds["source error"], "illustrations": kinds["illustration"],
             "unexpected": sum(1 for s in steps if not s.as_expected)}
 
 
@@ -224,13 +235,13 @@ def _row(step: StepResult, *, fresh: bool, ident: str, seed: int, corrected: boo
 
 def _entry(step: StepResult, ident: str, seed: int) -> dict:
     """What a template shows about one verdict: the mark, the evidence, the source error."""
-    expected_refutation = step.expected == Verdict.REFUTED
+    kind = refutation_kind(step)
     return {
         "index": step.index, "kind": step.kind, "justification": step.justification,
         "verdict": step.verdict.value, "method": step.method, "evidence": evidence(step),
         "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected,
-        "source_error": expected_refutation and step.verdict == Verdict.REFUTED,
+        "source_error": kind == "source error", "illustration": kind == "illustration",
         "corrected": False,
         "note": step.note, "detail": step.detail,
         "counterexample": _counterexample(step.counterexample),
