@@ -300,3 +300,35 @@ def test_an_unmarked_expected_refutation_is_a_source_error():
     held = StepResult(1, "step", "source", "=", "x", "y", "", Verdict.PROVED, "expand",
                       Verdict.REFUTED, "", None, 0.0, refutation="illustration")
     assert latex_report.refutation_kind(held) == ""      # not refuted: no label at all
+
+
+# -- the printer: the sources' notation ------------------------------------------------
+
+def test_printer_keeps_an_unevaluated_sum_in_the_order_it_was_built():
+    import sympy as sp
+    from engine.render.latex import to_latex
+    assert to_latex(sp.Add(1, 0, evaluate=False)) == "1 + 0"
+
+
+def test_printer_does_not_open_a_sum_with_a_minus_sign_when_a_term_is_positive():
+    import sympy as sp
+    from engine.ops import E
+    from engine.render.latex import to_latex
+    z, t, y = sp.symbols("z t y")
+    assert to_latex(E(z**2) - E(z)**2) == \
+        r"\mathbb{E}\left[z^{2}\right] - \left(\mathbb{E}\left[z\right]\right)^{2}"
+    assert to_latex(y - t) == "y - t"
+    assert to_latex(-t - y) == "- t - y"              # nothing positive: unchanged
+    assert to_latex(z**2 - 2*z + 1) == "z^{2} - 2 z + 1"     # already positive first
+
+
+def test_printer_writes_diag_and_derivatives_of_a_symbol_without_parentheses():
+    import sympy as sp
+    from sympy.matrices.expressions.diagonal import DiagMatrix
+    from engine.ops import jacobian
+    from engine.render.latex import to_latex
+    x, b = sp.MatrixSymbol("x", 3, 1), sp.MatrixSymbol("b_1", 3, 1)
+    A = sp.MatrixSymbol("A", 3, 3)
+    assert to_latex(DiagMatrix(x)) == r"\operatorname{diag}\left(x\right)"
+    assert to_latex(jacobian(x, b)) == r"\frac{\partial x}{\partial b_{1}}"
+    assert to_latex(jacobian(A * x, x)) == r"\frac{\partial \left(A x\right)}{\partial x}"
