@@ -332,3 +332,33 @@ def test_printer_writes_diag_and_derivatives_of_a_symbol_without_parentheses():
     assert to_latex(DiagMatrix(x)) == r"\operatorname{diag}\left(x\right)"
     assert to_latex(jacobian(x, b)) == r"\frac{\partial x}{\partial b_{1}}"
     assert to_latex(jacobian(A * x, x)) == r"\frac{\partial \left(A x\right)}{\partial x}"
+
+
+# -- inline math in text fields ---------------------------------------------------------
+
+PROSE = r"so $w_{\text{true}} \sim N(0, \sigma_w^2/d)$ and 100% but $\input{/etc/passwd}$ stays text"
+
+
+def test_inline_math_in_a_text_field_is_typeset_and_the_rest_escaped():
+    reports = latex_report.render(_run_result("Title $\\frac{1}{2}$", PROSE))
+    tex = reports[0].tex
+    assert r"$w_{\text{true}} \sim N(0, \sigma_w^2/d)$" in tex
+    assert r"$\frac{1}{2}$" in tex
+    assert r"100{\%}" in tex
+    assert r"\input{/etc" not in tex                    # not math: escaped, printed literally
+    assert r"{\textbackslash}input" in tex
+
+
+def test_inline_math_becomes_mathml_in_html_and_unicode_in_the_terminal():
+    from engine.render import prose
+    html = str(prose.to_html(PROSE))
+    assert "<math><mrow><msub><mi>w</mi><mtext>true</mtext></msub><mo>∼</mo>" in html
+    assert "<msubsup><mi>σ</mi><mi>w</mi><mn>2</mn></msubsup>" in html
+    assert r"$\input{/etc/passwd}$" in html and "<script" not in html
+    shown = prose.to_terminal(PROSE)
+    assert "σ" in shown and "$w_" not in shown and r"$\input{/etc/passwd}$" in shown
+
+
+def test_an_unmatched_dollar_is_text():
+    from engine.render import prose
+    assert prose.segments("costs 5$ today") == [("text", "costs 5$ today")]

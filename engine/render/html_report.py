@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import EngineError
 from ..model import Verdict
 from ..results import DerivationResult, RunResult, StepResult
-from . import latex_report, mathml
+from . import latex_report, mathml, prose
 
 TEMPLATES = latex_report.TEMPLATES          # the HTML templates are in its html/ folder
 HTML_FOLDER = "html"
@@ -190,7 +190,7 @@ def _derivation(result: DerivationResult, derivation, seed: int, page: str) -> d
                "statement": _statement(derivation, result, notation),
                "assumptions": _assumptions(derivation, notation)
                if derivation is not None else None,
-               "notes": getattr(derivation, "notes", "") or "",
+               "notes": prose.to_html(getattr(derivation, "notes", "") or ""),
                "broken": broken[0].detail if broken else "",
                "expressions": bool(planned),
                "chains": [] if broken else [
@@ -247,7 +247,7 @@ def _entry(step: StepResult, ident: str, seed: int, notation: dict) -> dict:
     """What a template shows about one verdict: the badge, the evidence, the source error."""
     return {
         "index": step.index, "kind": step.kind, "anchor": f"step-{step.index}",
-        "justification": step.justification, "verdict": step.verdict.value,
+        "justification": prose.to_html(step.justification), "verdict": step.verdict.value,
         "method": step.method, "evidence": latex_report.evidence(step),
         "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected,
@@ -255,7 +255,7 @@ def _entry(step: StepResult, ident: str, seed: int, notation: dict) -> dict:
         "source_error": latex_report.refutation_kind(step) == "source error",
         "illustration": latex_report.refutation_kind(step) == "illustration",
         "corrected": False, "approximation": False, "limit": None,
-        "note": step.note, "detail": step.detail,
+        "note": prose.to_html(step.note), "detail": step.detail,
         "counterexample": _counterexample(step.counterexample, notation),
         "reproduce": (f"python -m engine check {ident} --seed {seed}"
                       if step.verdict == Verdict.REFUTED else ""),

@@ -61,9 +61,13 @@ def escape(value) -> str:
 
 
 def _finalize(value):
-    """Applied by Jinja2 to every \\VAR{...}: text is escaped, `Latex` passes through."""
+    """Applied by Jinja2 to every \\VAR{...}: text is escaped (its $...$ math typeset, see
+    engine.render.prose), `Latex` passes through."""
     if isinstance(value, Latex):
         return value
+    if isinstance(value, str) and "$" in value:     # inline math in a text field
+        from . import prose
+        return prose.to_latex(value, escape)
     return escape(value)
 
 

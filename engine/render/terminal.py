@@ -6,6 +6,7 @@ import shutil
 
 from ..model import Verdict
 from ..results import DerivationResult, RunResult, StepResult
+from . import prose
 from .latex import to_text
 
 
@@ -22,7 +23,7 @@ def render(run: RunResult, *, width: int | None = None) -> str:
 
 
 def _derivation(d: DerivationResult, width: int) -> list[str]:
-    head = f"{d.id}  {d.title}  [{d.document}, {d.where}]" + (f"  ({d.file})" if d.file else "")
+    head = f"{d.id}  {prose.to_terminal(d.title)}  [{d.document}, {d.where}]" + (f"  ({d.file})" if d.file else "")
     lines = [head]
     chain = "source"
     for step in d.steps:
@@ -62,7 +63,7 @@ def _step(step: StepResult, width: int) -> list[str]:
     if step.counterexample:
         lines.extend(indent + line for line in counterexample_lines(step.counterexample))
     if step.note:
-        lines.append(f"{indent}note: {step.note}")
+        lines.append(f"{indent}note: {prose.to_terminal(step.note)}")
     return lines
 
 
