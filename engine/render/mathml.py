@@ -145,6 +145,14 @@ class Printer(MathMLPresentationPrinter):
         super().__init__()
         self._notation = dict(notation or {})
 
+    def _as_ordered_terms(self, expr, order=None):
+        """The same term order as the LaTeX printer: as built when built unevaluated, else
+        SymPy's, never opening with a minus sign when a term is positive."""
+        from .latex_printer import _built_unevaluated, _positive_first
+        if _built_unevaluated(expr):
+            return list(expr.args)
+        return _positive_first(super()._as_ordered_terms(expr, order=order))
+
     def doprint(self, expr) -> str:
         element = self._print(expr)
         _fixed_fences(element)
