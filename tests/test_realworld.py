@@ -18,6 +18,21 @@ _spec.loader.exec_module(measure)
 
 DOCUMENTS = measure.documents()
 
+# Defects of `grade` on main that this corpus exposes (issue 17): strict, so that the test fails
+# as soon as one is fixed and the marker must go.
+KNOWN_DEFECTS = {
+    "08_ridge_identity": "issue 17 item 4: the first-order conditions (lines 17, 26) are refuted "
+                         "as identities in free variables",
+    "14_softmax_backprop": "issue 17 item 1: the single-path chain rule of line 27 is verified "
+                           "because undeclared names that are differentiated are constants (0 = 0)",
+}
+
+
+def _case(path):
+    reason = KNOWN_DEFECTS.get(path.stem)
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(path, id=path.stem, marks=marks)
+
 
 def test_corpus_meets_its_size_requirements():
     keys = [step for path in DOCUMENTS for step in measure.read_key(path)]
@@ -38,7 +53,7 @@ def test_every_wrong_and_needs_context_key_says_why():
                 assert step.get("why"), f"{path.name}:{step['line']}"
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [_case(p) for p in DOCUMENTS])
 def test_grade_never_verifies_a_wrong_step_nor_refutes_a_correct_one(path):
     figures = measure.measure(path)
     assert not figures.load_error, figures.load_error
