@@ -157,6 +157,28 @@ def _():
     return mp.almosteq(true, o[j] - t[j], 1e-30) and single == 0 and abs(true) > 0.1
 
 
+@claim("17:19 dl/dsigma = -n/sigma + S/sigma^3, not (-n sigma^3 + 2 sigma^2 S)/(2 sigma^5); stationary sigma^2 = S/n")
+def _():
+    n, S, s = sp.symbols("n S sigma", positive=True)
+    l = -n / 2 * sp.log(2 * sp.pi * s ** 2) - S / (2 * s ** 2)
+    d = sp.diff(l, s)
+    written = (-n * s ** 3 + 2 * s ** 2 * S) / (2 * s ** 5)
+    return (sp.simplify(d - (-n / s + S / s ** 3)) == 0 and sp.simplify(d - written) != 0
+            and sp.solve(sp.Eq(d, 0), s) == [sp.sqrt(S / n)])
+
+
+@claim("18:17,28,29 grad of v^T S v + lambda (1 - v^T v) is 2 (S - lambda I) v (S symmetric)")
+def _():
+    v = sp.Matrix(sp.symbols("v1 v2")); lam = sp.Symbol("lambda")
+    S = sp.Matrix([[2, 1], [1, 3]])
+    L = (v.T * S * v)[0] + lam * (1 - (v.T * v)[0])
+    grad = sp.Matrix([sp.diff(L, x) for x in v])
+    right = 2 * (S - lam * sp.eye(2)) * v
+    line28 = right - 2 * lam * v
+    return (sp.simplify(grad - right) == sp.zeros(2, 1) and sp.simplify(grad - line28) != sp.zeros(2, 1)
+            and sp.simplify(grad - (S - lam * sp.eye(2)) * v) != sp.zeros(2, 1))
+
+
 def main() -> int:
     failed = 0
     for name, function in CLAIMS:
