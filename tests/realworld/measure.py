@@ -50,6 +50,7 @@ class DocumentFigures:
     false_alarms: list = field(default_factory=list)
     missed: list = field(default_factory=list)
     outcomes: list = field(default_factory=list)   # (line, key, verdict, method) per keyed step
+    reasons: list = field(default_factory=list)    # why a keyed step was unparsed or unknown
 
 
 def documents(names=()) -> list[Path]:
@@ -128,6 +129,14 @@ def _unparsed(step: dict) -> bool:
     return step["verdict"] == "error" or "unparsed" in (step.get("method") or "")
 
 
+def _reason(detail: str) -> str:
+    """The kind of a failure: the detail without the quoted fragment, names and columns."""
+    text = re.sub(r"^(left|right) side( '.*?')?:\s*", "", detail.split("; right side")[0])
+    text = re.sub(r"'[^']*'( at column \d+)?|\(column \d+\)|\(with E\[\.\].*|\(the sides.*", "", text)
+    text = re.sub(r"undeclared [\w{}\-, ]+? (may|as)", r"undeclared NAMES \1", text)
+    return re.sub(r"\s+", " ", text).strip(" :;,")[:110]
+
+
 def measure(document: Path) -> DocumentFigures:
     """Grade one document and score it against its key."""
     figures = DocumentFigures(document.name)
@@ -145,6 +154,8 @@ def measure(document: Path) -> DocumentFigures:
         figures.found += 1
         verdict = step["verdict"]
         figures.outcomes.append((key["line"], key["key"], verdict, step.get("method", "")))
+        if _unparsed(step) or verdict == "unknown":
+            figures.reasons.append((_reason(step.get("detail", "")), f"{document.name}:{key['line']}"))
         if _unparsed(step):
             figures.unparsed += 1
         if verdict in DECIDED:
@@ -199,6 +210,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="documents graded in parallel")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--steps", action="store_true", help="also print every keyed step's verdict")
+    parser.add_argument("--failures", action="store_true",
+                        help="also print the kinds of unparsed/unknown keyed steps, most common first")
     args = parser.parse_args(argv)
     paths = documents(args.documents)
     if args.jobs > 1:
@@ -211,6 +224,16 @@ def main(argv=None) -> int:
         print(json.dumps([vars(f) for f in results], indent=1))
     else:
         print(table(results))
+        if args.failures:
+            from collections import Counter
+            kinds = Counter(reason for f in results for reason, _ in f.reasons)
+            where = {}
+            for f in results:
+                for reason, place in f.reasons:
+                    where.setdefault(reason, place)
+            print("\nkinds of unparsed / unknown keyed steps (count, first seen):")
+            for reason, count in kinds.most_common():
+                print(f"{count:4}  {reason}  [{where[reason]}]")
         if args.steps:
             for figures in results:
                 for line, key, verdict, method in figures.outcomes:
