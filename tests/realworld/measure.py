@@ -146,9 +146,15 @@ def measure(document: Path) -> DocumentFigures:
     figures.wrong = sum(k["key"] == "wrong" for k in keyed)
     pairs = match(keyed, steps)
     matched = set()
+    text = document.read_text(encoding="utf-8").splitlines()
     for key, step in pairs:
         if step is None:
             figures.outcomes.append((key["line"], key["key"], "not found", ""))
+            source = text[key["line"] - 1] if key["line"] <= len(text) else ""
+            display = re.search(r"\$\$|\\\[|\\begin\{", source)
+            figures.reasons.append(("not found: a relation in display math" if display else
+                                    "not found: inline math ($...$) is not read",
+                                    f"{document.name}:{key['line']}"))
             continue
         matched.add(id(step))
         figures.found += 1
