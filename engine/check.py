@@ -104,8 +104,18 @@ def _meaningful(outcome, lhs, rhs, scope, rng) -> Outcome | None:
 
 
 def _by_finite_differences(lhs, rhs, scope, rng, settings) -> Outcome:
-    """An equality involving jacobian(...): numeric evidence only, at the looser tolerance
-    finite differences allow (a counterexample must still differ by a relative 1e-3)."""
+    """An equality involving jacobian(...). Derivatives of scalar expressions by scalar
+    symbols are taken symbolically (SymPy's diff, with the definitions the evaluator would
+    substitute), and the equality is then checked like any other, in exact arithmetic where it
+    can; other Jacobians are evaluated by central finite differences, at the looser tolerance
+    they allow (a counterexample must still differ by a relative 1e-3)."""
+    exact_lhs, exact_rhs = (_symbolic_derivatives(side, scope) for side in (lhs, rhs))
+    if not any(isinstance(side, sp.Basic) and side.has(ops.Jacobian)
+               for side in (exact_lhs, exact_rhs)):
+        outcome = symbolic.prove_equal(exact_lhs, exact_rhs, scope.definitions())
+        if outcome is None:
+            outcome = numeric.test_equal(exact_lhs, exact_rhs, scope, rng, settings.numeric)
+        return dataclasses.replace(outcome, method=f"symbolic derivative, {outcome.method}")
     loose = dataclasses.replace(settings.numeric, rtol=FINITE_DIFFERENCES_RTOL,
                                 refute_margin=max(settings.numeric.refute_margin, 1e-3))
     evidence = numeric.test_equal(lhs, rhs, scope, rng, loose)
@@ -113,6 +123,39 @@ def _by_finite_differences(lhs, rhs, scope, rng, settings) -> Outcome:
     if method.startswith("numeric"):
         method = "finite differences" + method[len("numeric"):]
     return dataclasses.replace(evidence, method=method)
+
+
+def _symbolic_derivatives(expr, scope):
+    """expr with each jacobian(f, x) of a scalar f by a scalar symbol x replaced by the 1 x 1
+    matrix [df/dx] (definitions other than x's own substituted into f first, as the
+    finite-difference evaluator does); other Jacobians are left as they are."""
+    if not isinstance(expr, sp.Basic) or not expr.has(ops.Jacobian):
+        return expr
+    definitions = scope.definitions()
+
+    def derivative(node):
+        f, x = node.expr, node.wrt
+        if not isinstance(x, sp.Symbol) or getattr(f, "is_Matrix", False):
+            return node
+        rule = {k: v for k, v in definitions.items() if k != x}
+        for _ in range(len(rule) + 1):
+            replaced = f.xreplace(rule)
+            if replaced == f:
+                break
+            f = replaced
+        if f.has(ops.Jacobian, sp.MatrixSymbol, sp.Indexed) or any(
+                not isinstance(a, (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.Abs,
+                                   sp.Max, sp.Min, sp.sqrt, sp.erf, sp.Pow))
+                for a in f.atoms(sp.Function)):
+            return node
+        try:
+            return sp.ImmutableMatrix([[sp.diff(f, x)]])
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            return node
+    try:
+        return expr.replace(lambda e: isinstance(e, ops.Jacobian), derivative)
+    except (TypeError, ValueError, AttributeError):
+        return expr
 
 
 def step_rng(seed: int, derivation_id: str, index: int) -> np.random.Generator:
@@ -336,8 +379,9 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
 
     `jobs` worker processes share the entries; results do not depend on it. `cache` (a
     ResultCache) supplies verdicts computed before with the same key and stores new ones."""
-    from .cache import ResultCache, entry_key, scope_fingerprint
+    from .cache import ResultCache, entry_key, environment_fingerprint, scope_fingerprint
     cache = cache or ResultCache(None)
+    environment = environment_fingerprint() if cache.enabled else None
     planned, handles = [], []
     for derivation in derivations:
         try:
@@ -349,7 +393,7 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
         scope_hash = scope_fingerprint(derivation.scope) if cache.enabled else None
         rows = []
         for entry in entries:
-            key = _entry_key(entry_key, derivation, entry, settings, scope_hash) \
+            key = _entry_key(entry_key, derivation, entry, settings, scope_hash, environment) \
                 if cache.enabled else None
             cached = cache.get(key) if key else None
             if cached is None:
@@ -364,14 +408,15 @@ def check_derivations(derivations, settings: CheckSettings = CheckSettings(),
     return RunResult(__version__, settings.seed, tuple(results), tuple(load_errors))
 
 
-def _entry_key(entry_key, derivation, entry, settings, scope_hash) -> str:
+def _entry_key(entry_key, derivation, entry, settings, scope_hash, environment=None) -> str:
     """The cache key of an entry, covering the limit and claim relation it carries."""
-    key = entry_key(derivation, entry, settings, scope_hash)
+    from .cache import digest
+    key = entry_key(derivation, entry, settings, scope_hash, environment)
     if entry.limit is None and entry.claim_relation is None:
         return key
     extra = (sp.srepr(sp.Tuple(*entry.limit)) if entry.limit is not None else "",
              entry.claim_relation.value if entry.claim_relation else "", entry.problem)
-    return hashlib.sha256(f"{key}:{extra}".encode()).hexdigest()
+    return digest(f"{key}:{extra}")
 
 
 def _work(derivation, entry, settings):
