@@ -1,7 +1,13 @@
-"""Numeric evidence: both sides evaluated at random instances honouring every assumption.
+"""Numeric evidence: both sides evaluated at instances honouring every assumption.
 
-`verified` after `trials` agreeing instances; `refuted` with the simplest counterexample found
-(small dimensions, small integers); `unknown` when too few instances fall in the domain.
+Instances: a grid of special values (0, +-1, +-2, +-1/2, interval ends, the kinks of
+max/min/abs/floor/Piecewise solved by SymPy) the same on every seed, then random ones over many
+decades, structured matrices in each structural class. Every float64 agreement is re-checked in
+exact or 50-digit arithmetic where SymPy can (engine.checkers.exact), and so is every
+disagreement before it refutes; one side defined and the other not is a domain mismatch.
+`verified` states the instances, ranges and confirmations; `refuted` shows a counterexample
+shrunk towards simple values (engine.shrink) with both sides recomputed there; `unknown` when too
+few instances fall in the domain or float64 disagrees where no exact value can settle it.
 """
 from __future__ import annotations
 
