@@ -173,7 +173,7 @@ def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
         return Outcome(Verdict.PROVED, "pointwise: identical integrands",
                        "the integrands are identical, and E is linear")
     randoms = [d.symbol for d in scope.randoms() if d.symbol.name in random_names]
-    if integrands.switches_on(left - right, randoms, scope):
+    if integrands.switches_on(sp.Tuple(left, right), randoms, scope):
         # integrands that switch branch (indicators, max, abs) may differ on an event that
         # sampled outcomes miss; the moment routes weigh the difference by its probability
         return None
@@ -398,6 +398,8 @@ def _product_expectation(term, values, scope, random_names, rng, member, used: s
     if not groups:
         value = np.asarray(evaluate(term, values), dtype=float)
         if value.size != 1:
+            if getattr(term, "is_Matrix", False):
+                return value
             raise NotPolynomial()
         return float(value.reshape(-1)[0])
     if _quadratic_in_each(term, groups, scope):
@@ -410,27 +412,39 @@ def _product_expectation(term, values, scope, random_names, rng, member, used: s
         raise NotPolynomial()
     product = 1.0
     for part in parts:
-        product *= _product_expectation(part, values, scope, random_names, rng, member, used)
-    return product
+        product = product * np.asarray(
+            _product_expectation(part, values, scope, random_names, rng, member, used))
+    return product if np.ndim(product) else float(product)
 
 
 def _independent_parts(term, groups, scope) -> list:
     """The factors of a scalar product grouped so that no two groups share a random
     declaration (their expectations then multiply); [term] when it does not split."""
-    if not isinstance(term, sp.Mul) or getattr(term, "is_Matrix", False):
+    if isinstance(term, sp.MatMul):       # scalar factors, then the matrix product as one
+        matrices = [a for a in term.args if getattr(a, "is_Matrix", False)]
+        factors = [a for a in term.args if not getattr(a, "is_Matrix", False)]
+        factors.append(sp.MatMul(*matrices) if len(matrices) > 1 else matrices[0])
+    elif isinstance(term, sp.Mul):
+        factors = list(term.args)
+    else:
         return [term]
     parts = []          # [(declaration names, factors)]
-    for factor in term.args:
+    for factor in factors:
         names = {d.symbol for d in groups if scope.depends_on(factor, d.symbol)}
         merged = [p for p in parts if p[0] & names]
         for p in merged:
             parts.remove(p)
             names |= p[0]
         parts.append((names, [factor, *(f for p in merged for f in p[1])]))
-    random_parts = [sp.Mul(*factors) for names, factors in parts if names]
-    constant = sp.Mul(*(f for names, factors in parts if not names for f in factors))
+    def product(factors):
+        matrices = [f for f in factors if getattr(f, "is_Matrix", False)]
+        scalars = sp.Mul(*(f for f in factors if not getattr(f, "is_Matrix", False)))
+        return scalars * sp.MatMul(*matrices) if matrices else scalars
+
+    random_parts = [product(factors) for names, factors in parts if names]
+    constant = [f for names, factors in parts if not names for f in factors]
     if random_parts:
-        random_parts[0] = constant * random_parts[0]
+        random_parts[0] = product([*constant, random_parts[0]])
     return random_parts
 
 
