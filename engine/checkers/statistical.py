@@ -328,11 +328,15 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                    f"instances, rtol {numeric_settings.rtol:g}"
                    + _QUADRATURE_NOTE * _has_integral(outer),
                    "E[.] computed exactly from the distributions' means and variances "
-                   "(integrands of degree <= 2 in each random variable)"
-                   + (", or, for an integrand of one random scalar, by Gauss-Legendre "
-                      "quadrature against its density (64 and 128 panels agreeing to "
-                      f"{QUADRATURE_AGREEMENT:g})" if by_rule else "")
-                   + f" on {exact} random instances of the other symbols")
+                   "(integrands found symbolically to be polynomials of degree <= 2 in each "
+                   "random variable)"
+                   + ("; other summands, and factors of independent variables, by "
+                      "Gauss-Legendre quadrature against one random scalar's density with "
+                      "panel boundaries at its kinks and jumps (found symbolically), 64 and "
+                      f"128 panels agreeing to {QUADRATURE_AGREEMENT:g} and the tails beyond "
+                      f"the range below {TAIL_SHARE:g}" if by_rule else "")
+                   + f"; sides compared to a relative {numeric_settings.rtol:g} on {exact} "
+                   "random instances of the other symbols")
 
 
 def _failure(exc) -> Outcome:
@@ -593,9 +597,13 @@ def _breaks(integrand, decl, entry, values, scope, distribution, params, spread)
     else:
         from sympy.matrices.expressions.matexpr import MatrixElement
 
+        from ..ops import Col, Row
+
         def to_symbol(expr):
             expr = expr.replace(lambda e: isinstance(e, MatrixElement)
                                 and e.parent == decl.symbol, lambda e: x)
+            expr = expr.replace(lambda e: isinstance(e, (Row, Col)) and e.matrix == decl.symbol,
+                                lambda e: sp.ImmutableMatrix([[x]]))
             return None if expr.has(decl.symbol) else expr
     numbers = {s: sp.Float(float(v), 30) for s, v in values.items()
                if isinstance(s, sp.Symbol) and np.ndim(v) == 0 and np.isreal(v)}
