@@ -219,7 +219,6 @@ class _Translator:
         except (TypeError, ValueError, sp.ShapeError) as exc:
             self.fail(node, f"cannot apply {node.func.id}: {exc}")
 
-
     def indicator(self, node):
         """indicator(a < b) (also <=, >, >=, chained a < x < b): 1 where it holds, else 0."""
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Compare):
