@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "derivations/latex_decls/<name>.decls)")
     grade.add_argument("--strict", action="store_true",
                        help="undeclared names are an error instead of real scalars")
+    grade.add_argument("--display-only", action="store_true",
+                       help="read display math only (skip inline $...$ and \\(...\\))")
+    grade.add_argument("--allow-empty", action="store_true",
+                       help="a document with no step, or none decided, still passes the gate")
     grade.add_argument("--format", choices=("text", "json"), default="text")
     grade.add_argument("--junit", type=Path, default=None, metavar="FILE",
                        help="also write JUnit XML (one test case per chain) to FILE")
@@ -510,13 +514,15 @@ def _declarations_file(path: Path) -> str:
 def _grade(args) -> int:
     import json
 
-    from .grade import grade_files, render_text, report_dict
+    from .grade import grade_files
+    from .render.grade import render_text, report_dict
     if args.jobs < 1:
         from .errors import EngineError
         raise EngineError("--jobs must be at least 1")
     notes: list = []
     report = grade_files(args.files, _settings(args), where=args.where, decls=args.decls,
-                         strict=args.strict, jobs=args.jobs, notes=notes)
+                         strict=args.strict, jobs=args.jobs, notes=notes,
+                         inline=not args.display_only, allow_empty=args.allow_empty)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if args.format == "json":
@@ -528,4 +534,4 @@ def _grade(args) -> int:
         junit.write(report.run, args.junit)
     if report.run.load_errors:
         return ExitCode.USAGE_ERROR
-    return ExitCode.OK if report.run.ok else ExitCode.CHECK_FAILED
+    return ExitCode.OK if report.ok else ExitCode.CHECK_FAILED

@@ -56,9 +56,27 @@ def evaluate(expr, values: dict, env: dict | None = None):
             raise DomainError(str(exc) or type(exc).__name__) from None
     if isinstance(result, tuple):
         return result
+    result = _as_number(result)
     if np.any(np.isnan(result)) or np.any(np.isinf(result)):
         raise DomainError("NaN or infinity")
     return result
+
+
+def _as_number(value):
+    """Exact Python integers beyond int64 (and object arrays holding them) as floats, which
+    NumPy can test; beyond the float range a DomainError (overflow), never a TypeError."""
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value if abs(value) < 2 ** 63 else float(value)
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            return value.astype(float)
+        if not isinstance(value, (float, bool, np.ndarray, np.generic)):
+            return float(value)
+    except OverflowError:
+        raise DomainError("a number beyond the float64 range (overflow)") from None
+    except (TypeError, ValueError):
+        raise NotEvaluable(f"no numeric value for {type(value).__name__}") from None
+    return value
 
 
 def _eval(e, values, env):

@@ -1,7 +1,8 @@
 """Operators the sources write that SymPy lacks: E[.], squared norms, rows and columns.
 
 They stay unevaluated in steps (so a chain prints like its source) and the numeric evaluator
-knows how to evaluate each of them.
+knows how to evaluate each of them. Their LaTeX is printed by engine.render.latex_printer
+(one printer per target), their MathML by engine.render.mathml.
 """
 from __future__ import annotations
 
@@ -10,20 +11,10 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 
 
-def _powered(text: str, exp) -> str:
-    """`text` raised to `exp` (SymPy's LaTeX printer passes the exponent of f(x)**2 to f)."""
-    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
-
 class Expectation(sp.Function):
     """E[x]: kept unevaluated; steps containing it are decided by the probability checker."""
 
     is_commutative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\mathbb{E}\left[%s\right]" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
         return "E[%s]" % printer._print(self.args[0])
@@ -45,14 +36,6 @@ class ConditionalExpectation(sp.Function):
     def given(self) -> tuple:
         return tuple(self.args[1]) if isinstance(self.args[1], sp.Tuple) else (self.args[1],)
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        given = ", ".join(printer._print(y) for y in self.given)
-        return r"\mathbb{E}\left[%s \,\middle|\, %s\right]" % (printer._print(self.args[0]),
-                                                                 given)
-
     def _sympystr(self, printer):
         return "E[%s | %s]" % (printer._print(self.args[0]),
                                ", ".join(printer._print(y) for y in self.given))
@@ -62,12 +45,6 @@ class Variance(sp.Function):
     """Var(x) = E[x^2] - E[x]^2 of a scalar; the probability checker rewrites it that way."""
 
     is_commutative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\operatorname{Var}\left(%s\right)" % printer._print(self.args[0])
 
     def in_expectations(self):
         x = self.args[0]
@@ -79,13 +56,6 @@ class Covariance(sp.Function):
 
     is_commutative = True
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\operatorname{Cov}\left(%s, %s\right)" % tuple(printer._print(a)
-                                                               for a in self.args)
-
     def in_expectations(self):
         x, y = self.args
         return Expectation(x * y) - Expectation(x) * Expectation(y)
@@ -96,12 +66,6 @@ class SquaredNorm(sp.Function):
 
     is_real = True
     is_nonnegative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\left\|%s\right\|^{2}" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
         return "||%s||^2" % printer._print(self.args[0])
@@ -118,27 +82,11 @@ class Inner(sp.Function):
 
     is_real = True
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        def show(arg):
-            if isinstance(arg, sp.Transpose) and isinstance(arg.arg, _Slice):
-                return printer._print(arg.arg) + "^{T}"
-            return printer._print(arg)
-        return " ".join(show(arg) for arg in self.args)
-
 
 class AsScalar(sp.Function):
     """The entry of a 1 x 1 matrix expression (w^T A w) as a scalar."""
 
     is_real = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return printer._print(self.args[0])
 
 
 def scalar_of(expr):
@@ -161,13 +109,6 @@ class _Slice(MatrixExpr):
     @property
     def index(self):
         return self.args[1]
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        inner = printer._print(self.matrix)
-        return r"\left(%s\right)_{%s}" % (inner, printer._print(self.index))
 
 
 class Col(_Slice):
@@ -206,13 +147,6 @@ class Gradient(MatrixExpr):
         if not _calculus_is_exact(expr, wrt):
             return NumericGradient(self.args[0], wrt)
         return expr.diff(wrt)
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\nabla_{%s} %s" % (printer._print(self.args[1]),
-                                    printer.parenthesize(self.args[0], 1000))
 
 
 # Nodes through which SymPy's matrix calculus (MatrixExpr.diff) differentiates correctly. Other
@@ -295,13 +229,6 @@ class Jacobian(MatrixExpr):
         rows = self.expr.shape[0] if _is_matrix(self.expr) else sp.S.One
         cols = self.wrt.shape[0] if _is_matrix(self.wrt) else sp.S.One
         return (rows, cols)
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\frac{\partial %s}{\partial %s}" % (printer.parenthesize(self.expr, 1000),
-                                                    printer._print(self.wrt))
 
     def _sympystr(self, printer):
         return "d(%s)/d%s" % (printer._print(self.expr), printer._print(self.wrt))

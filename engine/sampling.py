@@ -407,7 +407,7 @@ def _branch_points(expr) -> list:
 
 
 _MAX_SOLVE_OPS = 30
-SOLVE_SECONDS = 1.0         # time spent solving for kinks and witnesses, per check
+SOLVE_SECONDS = 0.5         # time spent solving for kinks and witnesses, per check
 
 
 def solutions(exprs, declarations) -> list:

@@ -88,6 +88,14 @@ class Eigendecomposition:
     first: int = 1
 
 
+@dataclass(frozen=True)
+class UnknownFunction:
+    """A function nothing defines (`L: function(y, z)`): a name for a smooth function of the
+    named arguments; steps about it are checked on random instances (engine.document.generic)."""
+    symbol: sp.Symbol
+    arguments: tuple
+
+
 @dataclass
 class Scope:
     """The symbols of one derivation and what each promises."""
@@ -176,6 +184,14 @@ class Scope:
         else:
             symbol = sp.Symbol(name, real=True)
         self._add(name, Definition(symbol, expr, frozenset(structure)))
+        return symbol
+
+    def unknown_function(self, name: str, arguments) -> sp.Symbol:
+        """`name`, an unknown smooth function of the names in `arguments`."""
+        if not arguments:
+            raise DeclarationError(f"function {name}: name its arguments, function(y, z)")
+        symbol = sp.Symbol(name, real=True)
+        self._add(name, UnknownFunction(symbol, tuple(arguments)))
         return symbol
 
     def sequence(self, name: str, length, first: int = 1, kind: str = "real") -> sp.IndexedBase:

@@ -20,9 +20,10 @@ class Precise:
     (None when it could not be computed), `undefined` names a side that has no real value there
     (a log of a negative, a division by zero, a complex power), `how` says which arithmetic."""
 
-    def __init__(self, gap=None, undefined=(), how="", left=None, right=None):
+    def __init__(self, gap=None, undefined=(), how="", left=None, right=None, distinct=False):
         self.gap, self.undefined, self.how = gap, tuple(undefined), how
         self.left, self.right = left, right
+        self.distinct = distinct      # two exact rationals that differ, however little
 
     @property
     def known(self) -> bool:
@@ -33,11 +34,12 @@ class Precise:
         """The sides really differ here: different values, or one defined and the other not."""
         if self.undefined:
             return len(self.undefined) == 1
-        return self.gap is not None and self.gap > SAME
+        return self.distinct or (self.gap is not None and self.gap > SAME)
 
     @property
     def same(self) -> bool:
-        return self.gap is not None and not self.undefined and self.gap <= SAME
+        return self.gap is not None and not self.undefined and not self.distinct \
+            and self.gap <= SAME
 
 
 def precise_compare(lhs, rhs, scope, values: dict) -> Precise:
@@ -62,6 +64,7 @@ def precise_compare(lhs, rhs, scope, values: dict) -> Precise:
     if isinstance(left, list) and len(left) != len(right):
         return Precise()
     gap, scale = sp.Integer(0), sp.Integer(1)
+    distinct = any(a.is_Rational and b.is_Rational and a != b for a, b in pairs)
     for a, b in pairs:
         gap = max(gap, abs(a - b))
         scale = max(scale, abs(a), abs(b))
@@ -72,7 +75,8 @@ def precise_compare(lhs, rhs, scope, values: dict) -> Precise:
         # are noise, and only a clear gap counts as a difference
         how += f" (structured matrices exact only to {APPROXIMATE:g})"
         gap = 0.0 if gap <= APPROXIMATE else gap
-    return Precise(gap, (), how, left, right)
+        distinct = distinct and gap > 0
+    return Precise(gap, (), how, left, right, distinct)
 
 
 APPROXIMATE = 1e-9      # the gap a float64-structured instance can show in exact arithmetic
@@ -117,6 +121,9 @@ def _precise_side(expr, scope, values):
                 return _FAILED, how
             if entry.has(sp.zoo, sp.nan) or entry in (sp.oo, -sp.oo):
                 return _UNDEFINED, how
+            if entry.is_Rational:        # exact: compared exactly, however large or close
+                numbers.append(entry)
+                continue
             number = sp.N(entry, DIGITS)
             if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 return (_UNDEFINED if number.is_number else _FAILED), how

@@ -124,7 +124,8 @@ def scalar_form(integrand, symbol, scope, numbers: dict, to_symbol):
     expr = to_symbol(expr)
     if expr is None:
         return None
-    expr = expr.replace(lambda e: isinstance(e, AsScalar), lambda e: e.args[0])
+    expr = expr.replace(lambda e: isinstance(e, AsScalar), lambda e: e.args[0][0, 0]
+                        if isinstance(e.args[0], sp.MatrixBase) else e.args[0])
     if getattr(expr, "is_Matrix", False):
         if expr.shape != (1, 1):
             return None

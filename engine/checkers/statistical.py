@@ -175,7 +175,7 @@ def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
         return Outcome(Verdict.PROVED, "pointwise: identical integrands",
                        "the integrands are identical, and E is linear")
     randoms = [d.symbol for d in scope.randoms() if d.symbol.name in random_names]
-    if integrands.switches_on(left - right, randoms, scope):
+    if integrands.switches_on(sp.Tuple(left, right), randoms, scope):
         # integrands that switch branch (indicators, max, abs) may differ on an event that
         # sampled outcomes miss; the moment routes weigh the difference by its probability
         return None
@@ -330,11 +330,15 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                    f"instances, rtol {numeric_settings.rtol:g}"
                    + _QUADRATURE_NOTE * _has_integral(outer),
                    "E[.] computed exactly from the distributions' means and variances "
-                   "(integrands of degree <= 2 in each random variable)"
-                   + (", or, for an integrand of one random scalar, by Gauss-Legendre "
-                      "quadrature against its density (64 and 128 panels agreeing to "
-                      f"{QUADRATURE_AGREEMENT:g})" if by_rule else "")
-                   + f" on {exact} random instances of the other symbols")
+                   "(integrands found symbolically to be polynomials of degree <= 2 in each "
+                   "random variable)"
+                   + ("; other summands, and factors of independent variables, by "
+                      "Gauss-Legendre quadrature against one random scalar's density with "
+                      "panel boundaries at its kinks and jumps (found symbolically), 64 and "
+                      f"128 panels agreeing to {QUADRATURE_AGREEMENT:g} and the tails beyond "
+                      f"the range below {TAIL_SHARE:g}" if by_rule else "")
+                   + f"; sides compared to a relative {numeric_settings.rtol:g} on {exact} "
+                   "random instances of the other symbols")
 
 
 def _failure(exc) -> Outcome:
@@ -400,6 +404,8 @@ def _product_expectation(term, values, scope, random_names, rng, member, used: s
     if not groups:
         value = np.asarray(evaluate(term, values), dtype=float)
         if value.size != 1:
+            if getattr(term, "is_Matrix", False):
+                return value
             raise NotPolynomial()
         return float(value.reshape(-1)[0])
     if _quadratic_in_each(term, groups, scope):
@@ -412,27 +418,39 @@ def _product_expectation(term, values, scope, random_names, rng, member, used: s
         raise NotPolynomial()
     product = 1.0
     for part in parts:
-        product *= _product_expectation(part, values, scope, random_names, rng, member, used)
-    return product
+        product = product * np.asarray(
+            _product_expectation(part, values, scope, random_names, rng, member, used))
+    return product if np.ndim(product) else float(product)
 
 
 def _independent_parts(term, groups, scope) -> list:
     """The factors of a scalar product grouped so that no two groups share a random
     declaration (their expectations then multiply); [term] when it does not split."""
-    if not isinstance(term, sp.Mul) or getattr(term, "is_Matrix", False):
+    if isinstance(term, sp.MatMul):       # scalar factors, then the matrix product as one
+        matrices = [a for a in term.args if getattr(a, "is_Matrix", False)]
+        factors = [a for a in term.args if not getattr(a, "is_Matrix", False)]
+        factors.append(sp.MatMul(*matrices) if len(matrices) > 1 else matrices[0])
+    elif isinstance(term, sp.Mul):
+        factors = list(term.args)
+    else:
         return [term]
     parts = []          # [(declaration names, factors)]
-    for factor in term.args:
+    for factor in factors:
         names = {d.symbol for d in groups if scope.depends_on(factor, d.symbol)}
         merged = [p for p in parts if p[0] & names]
         for p in merged:
             parts.remove(p)
             names |= p[0]
         parts.append((names, [factor, *(f for p in merged for f in p[1])]))
-    random_parts = [sp.Mul(*factors) for names, factors in parts if names]
-    constant = sp.Mul(*(f for names, factors in parts if not names for f in factors))
+    def product(factors):
+        matrices = [f for f in factors if getattr(f, "is_Matrix", False)]
+        scalars = sp.Mul(*(f for f in factors if not getattr(f, "is_Matrix", False)))
+        return scalars * sp.MatMul(*matrices) if matrices else scalars
+
+    random_parts = [product(factors) for names, factors in parts if names]
+    constant = [f for names, factors in parts if not names for f in factors]
     if random_parts:
-        random_parts[0] = constant * random_parts[0]
+        random_parts[0] = product([*constant, random_parts[0]])
     return random_parts
 
 
@@ -581,9 +599,13 @@ def _breaks(integrand, decl, entry, values, scope, distribution, params, spread)
     else:
         from sympy.matrices.expressions.matexpr import MatrixElement
 
+        from ..ops import Col, Row
+
         def to_symbol(expr):
             expr = expr.replace(lambda e: isinstance(e, MatrixElement)
                                 and e.parent == decl.symbol, lambda e: x)
+            expr = expr.replace(lambda e: isinstance(e, (Row, Col)) and e.matrix == decl.symbol,
+                                lambda e: sp.ImmutableMatrix([[x]]))
             return None if expr.has(decl.symbol) else expr
     numbers = {s: sp.Float(float(v), 30) for s, v in values.items()
                if isinstance(s, sp.Symbol) and np.ndim(v) == 0 and np.isreal(v)}
