@@ -14,7 +14,8 @@ from pathlib import Path
 from .errors import TargetError
 from .model import Derivation
 
-BUNDLED = Path(__file__).resolve().parent.parent / "derivations"
+BUNDLED = Path(__file__).resolve().parent.parent / "derivations"   # this repository's own corpus
+DEFAULT = Path("derivations")     # what the command line checks: ./derivations of the folder it runs in
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def collect(root: Path = BUNDLED) -> Collection:
             continue
         seen[derivation.id] = derivation.file
         unique.append(derivation)
+    if not unique and not errors:
+        errors.append(f"{root}: no derivations found (a module declares one at top level, "
+                      "NAME = Derivation(...)); a gate that checks nothing does not pass")
     return Collection(tuple(unique), tuple(errors))
 
 
@@ -126,3 +130,24 @@ def select(derivations, targets) -> tuple[list[Derivation], list[str]]:
         for derivation in matches:
             chosen.setdefault(derivation.id, derivation)
     return sorted(chosen.values(), key=lambda d: d.id), notes
+
+
+def document_names(root: Path) -> dict[str, str]:
+    """Readable names of the source documents, from `documents.toml` in the derivations folder
+    (`"000_c66762b86c6c83bf.txt" = "Technion HW2"`); {} without one. A file that cannot be
+    read is a DerivationError naming it."""
+    import tomllib
+
+    from .errors import DerivationError
+    path = Path(root) / "documents.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DerivationError(f"cannot read the document names: {exc}", file=str(path)) from None
+    wrong = [key for key, value in data.items() if not isinstance(value, str)]
+    if wrong:
+        raise DerivationError(f"the name of {wrong[0]!r} is not a string "
+                              '(write "file.txt" = "Readable name")', file=str(path))
+    return data

@@ -205,3 +205,157 @@ def test_hanging_step_costs_its_budget_only(course):
     assert hang["verdict"] == "unknown" and hang["method"] == "timeout"
     assert 1.5 < hang["seconds"] < 10
     assert by_id["demo/trace"]["status"] == "ok"
+
+
+# -- papercuts (issue 20) -------------------------------------------------------------------
+
+LONG = """
+    import sympy as sp
+    from engine import Derivation, Scope, Source, eq
+    S = Scope()
+    x = S.scalar("x")
+    long = sum(x**k / sp.factorial(k) for k in range(12))
+    derivation = Derivation(
+        id="demo/long", title="a long polynomial", source=Source("demo.txt", "Q5"), scope=S,
+        chain=[long, eq(sp.expand(long), "expand")],
+    )
+    """
+
+
+def many_steps(count: int) -> str:
+    """A derivation whose JSON report is far larger than a pipe's buffer."""
+    steps = ", ".join(f'eq(x + {k} - {k}, "step {k}")' for k in range(count))
+    return f"""
+    from engine import Derivation, Scope, Source, eq
+    S = Scope()
+    x = S.scalar("x")
+    derivation = Derivation(id="demo/many", title="many steps", source=Source("demo.txt", "Q6"),
+                            scope=S, chain=[x, {steps}])
+    """
+
+
+def test_usage_names_the_program_the_user_ran():
+    from engine.cli import program_name
+    assert program_name("/venv/bin/derivation-engine") == "derivation-engine"
+    assert program_name("/src/engine/__main__.py") == "python -m engine"
+    script = ("import sys; sys.argv = ['/venv/bin/derivation-engine', 'check']\n"
+              "from engine.cli import main; sys.exit(main())")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2 and result.stderr.startswith("usage: derivation-engine check")
+
+
+def test_version_prints_the_engine_version():
+    import engine
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip().endswith(engine.__version__)
+
+
+@pytest.mark.parametrize("command", [["check", "all"], ["coverage"], ["render", "all"],
+                                     ["grade", "missing.tex"]])
+@pytest.mark.parametrize("jobs", ["0", "-3", "two"])
+def test_jobs_below_one_is_a_usage_error(command, jobs):
+    result = run(*command, "--jobs", jobs, "--no-cache")
+    assert result.returncode == 2 and "--jobs" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_render_pdf_without_tex_fails_with_one_line(course, tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": str(tmp_path / "no-tex-here")}
+    result = subprocess.run([sys.executable, "-m", "engine", "render", "all", "--pdf", "--path",
+                             str(course), "--out", str(out), "--no-cache"], capture_output=True,
+                            text=True, cwd=course, env=env, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "--pdf needs LaTeX" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_check_piped_into_head_ends_without_a_traceback(course, fmt):
+    write_module(course, "demo/many.py", many_steps(400))
+    command = (f"{sys.executable} -m engine check all --path {course} --no-cache --format {fmt}"
+               " | head -n 1; exit ${PIPESTATUS[0]}")
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.returncode == 0            # every verdict as expected, though unread
+
+
+def test_grade_piped_into_head_ends_without_a_traceback(tmp_path):
+    document = tmp_path / "long.md"
+    document.write_text("\n\n".join(f"$$\n(a+b)^2 = a^2 + 2ab + b^2 + {k} - {k}\n$$"
+                                    for k in range(150)) + "\n")
+    command = (f"{sys.executable} -m engine grade {document} --format json"
+               " | head -n 1; exit ${PIPESTATUS[0]}")
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_text_cuts_long_expressions_unless_wide(course):
+    write_module(course, "demo/long.py", LONG)
+    env_columns = {"COLUMNS": "80"}
+    cut = run_env(env_columns, "check", "demo/long", "--path", str(course), "--no-cache")
+    wide = run_env(env_columns, "check", "demo/long", "--path", str(course), "--no-cache",
+                   "--wide")
+    assert cut.returncode == wide.returncode == 0
+    assert "…" in cut.stdout and "…" not in wide.stdout
+    assert "x^11" in wide.stdout.replace("x^{11}", "x^11") or "x**11" in wide.stdout
+
+
+def run_env(extra: dict, *args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_quiet_shows_only_derivations_that_are_not_ok(course):
+    write_module(course, "demo/square.py", WRONG)
+    result = run("check", "all", "--path", str(course), "--quiet", "--no-cache")
+    assert result.returncode == 1
+    assert "demo/square" in result.stdout and "demo/trace" not in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("FAILED: 2 derivations")
+
+
+def test_one_derivation_is_singular(course):
+    result = run("check", "all", "--path", str(course), "--no-cache")
+    assert "OK: 1 derivation, " in result.stdout
+    assert "derivations" not in result.stdout.splitlines()[-1]
+
+
+def test_documents_get_readable_names_and_keep_their_file_names(course):
+    (course / "documents.toml").write_text('"demo.txt" = "Demo Homework 1"\n')
+    checked = run("check", "all", "--path", str(course), "--no-cache")
+    assert "[Demo Homework 1, Q1]" in checked.stdout
+    listed = run("list", "--path", str(course))
+    assert "Demo Homework 1 (demo.txt) Q1" in listed.stdout
+    data = json.loads(run("check", "all", "--path", str(course), "--no-cache",
+                          "--format", "json").stdout)
+    assert data["derivations"][0]["source"]["document"] == "demo.txt"
+
+
+def test_unreadable_document_names_are_one_line(course):
+    (course / "documents.toml").write_text('"demo.txt" = 3\n')
+    result = run("check", "all", "--path", str(course), "--no-cache")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "documents.toml" in result.stderr and "not a string" in result.stderr
+
+
+def test_the_bundled_documents_have_names():
+    from engine import coverage
+    from engine.registry import BUNDLED, document_names
+    assert set(document_names(BUNDLED)) == set(coverage.load(BUNDLED).documents)
+    assert document_names(BUNDLED)["000_c66762b86c6c83bf.txt"] == "Technion HW2"
+
+
+def test_commands_default_to_the_derivations_and_reports_of_the_current_folder(tmp_path):
+    write_module(tmp_path, "derivations/demo/trace.py", GOOD)
+    checked = run("check", "all", "--no-cache", cwd=tmp_path)
+    assert checked.returncode == 0 and "demo/trace" in checked.stdout
+    rendered = run("render", "all", "--html", "--no-cache", cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    assert (tmp_path / "reports" / "html" / "index.html").is_file()
+    rendered = run("render", "all", "--no-cache", cwd=tmp_path)
+    assert rendered.returncode == 0 and list((tmp_path / "reports").glob("*.tex"))

@@ -18,7 +18,17 @@ from ..errors import EngineError
 from ..model import Verdict
 from ..results import DerivationResult, RunResult, StepResult
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+def _bundled_templates() -> Path:
+    """The templates shipped in the package (engine/templates, read with importlib.resources),
+    or templates/ of a source checkout, where pyproject.toml maps them from."""
+    from importlib.resources import files
+    packaged = Path(str(files("engine") / "templates"))
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "templates"
+
+
+TEMPLATES = _bundled_templates()
 REPORT_TEMPLATE = "report.tex.j2"
 INDEX_TEMPLATE = "index.tex.j2"
 

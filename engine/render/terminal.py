@@ -10,11 +10,18 @@ from . import prose
 from .latex import to_text
 
 
-def render(run: RunResult, *, width: int | None = None) -> str:
-    width = width or max(80, shutil.get_terminal_size((120, 24)).columns)
+def render(run: RunResult, *, width: int | None = None, wide: bool = False,
+           quiet: bool = False, document_names: dict | None = None) -> str:
+    """The run as text. Expressions are cut to the terminal's width (at least 80 columns)
+    unless `wide`; `quiet` shows only the derivations that are not OK, then the summary;
+    `document_names` maps a source file name to the readable name shown instead."""
+    width = None if wide else (width or max(80, shutil.get_terminal_size((120, 24)).columns))
+    names = document_names or {}
     lines: list[str] = []
     for derivation in run.derivations:
-        lines.extend(_derivation(derivation, width))
+        if quiet and derivation.status == "ok":
+            continue
+        lines.extend(_derivation(derivation, width, names))
         lines.append("")
     for error in run.load_errors:
         lines.append(f"error: {error}")
@@ -22,8 +29,9 @@ def render(run: RunResult, *, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def _derivation(d: DerivationResult, width: int) -> list[str]:
-    head = f"{d.id}  {prose.to_terminal(d.title)}  [{d.document}, {d.where}]" + (f"  ({d.file})" if d.file else "")
+def _derivation(d: DerivationResult, width: int | None, names: dict) -> list[str]:
+    head = (f"{d.id}  {prose.to_terminal(d.title)}  [{names.get(d.document, d.document)}, "
+            f"{d.where}]" + (f"  ({d.file})" if d.file else ""))
     lines = [head]
     chain = "source"
     for step in d.steps:
@@ -36,11 +44,11 @@ def _derivation(d: DerivationResult, width: int) -> list[str]:
     approximations = sum(1 for s in d.steps if s.relation == "≈" and s.verdict.holds)
     if approximations:
         counts += f"; approximations (≈), not equalities: {approximations}"
-    lines.append(f"  -> {d.status.upper()}: {len(d.steps)} entries ({counts})")
+    lines.append(f"  -> {d.status.upper()}: {plural(len(d.steps), 'entry', 'entries')} ({counts})")
     return lines
 
 
-def _step(step: StepResult, width: int) -> list[str]:
+def _step(step: StepResult, width: int | None) -> list[str]:
     mark = " " if step.as_expected else "✗"
     verdict = step.verdict.value
     if step.expected is not None:
@@ -52,7 +60,7 @@ def _step(step: StepResult, width: int) -> list[str]:
         math = f"{step.relation} {to_text(step.rhs)}"
         relation = step.relation
     left = f"{mark} {step.index:>3} {relation:<5} {verdict:<28} {step.method:<30} "
-    room = max(20, width - len(left))
+    room = max(20, width - len(left)) if width else len(math)
     if len(math) > room:
         math = math[:room - 1] + "…"
     lines = [left + math]
@@ -83,8 +91,15 @@ def summary_line(run: RunResult) -> str:
     s = run.summary()
     verdicts = ", ".join(f"{s[v.value]} {v.value}" for v in Verdict)
     outcome = "OK" if run.ok else "FAILED"
-    return (f"{outcome}: {s['derivations']} derivations, {s['steps']} entries ({verdicts}); "
+    return (f"{outcome}: {plural(s['derivations'], 'derivation')}, "
+            f"{plural(s['steps'], 'entry', 'entries')} ({verdicts}); "
             f"{s['unexpected']} unexpected"
             + (f"; approximations (≈), not equalities: {s['approximations']}"
-               if s["approximations"] else "") + (f"; {len(run.load_errors)} modules failed to load"
-                                               if run.load_errors else ""))
+               if s["approximations"] else "")
+            + (f"; {plural(len(run.load_errors), 'module')} failed to load"
+               if run.load_errors else ""))
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 derivation`, `2 derivations`."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
