@@ -256,10 +256,6 @@ class NumericGradient(Jacobian):
     def shape(self):
         return self.wrt.shape
 
-    def _latex_body(self, printer):
-        return r"\nabla_{%s} %s" % (printer._print(self.wrt),
-                                    printer.parenthesize(self.expr, 1000))
-
     def _sympystr(self, printer):
         return "grad_%s(%s)" % (printer._print(self.wrt), printer._print(self.expr))
 

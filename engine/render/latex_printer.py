@@ -72,6 +72,10 @@ class Printer(LatexPrinter):
         return _powered(r"\frac{\partial %s}{\partial %s}" % (self._differentiated(expr.expr),
                                                               self._print(expr.wrt)), exp)
 
+    def _print_NumericGradient(self, expr, exp=None):
+        return _powered(r"\nabla_{%s} %s" % (self._print(expr.wrt),
+                                             self.parenthesize(expr.expr, 1000)), exp)
+
     def _differentiated(self, expr) -> str:
         """What d/dx applies to: a symbol bare (dy_3), anything else in parentheses."""
         if isinstance(expr, (sp.Symbol, sp.MatrixSymbol)):
