@@ -123,9 +123,13 @@ def judge(truth: bool, verdicts, exit_status, traceback) -> str:
 
 
 def _verdicts(data: dict) -> tuple[str, ...]:
+    """The verdicts of what must hold: `equal`'s one verdict, or every entry of a check or grade
+    run that expects to hold (an expected refutation is the derivation's own statement that a
+    step is wrong, not a verdict on what it claims)."""
     if "verdict" in data:
         return (data["verdict"],)
-    return tuple(step["verdict"] for d in data.get("derivations", []) for step in d["steps"])
+    return tuple(step["verdict"] for d in data.get("derivations", []) for step in d["steps"]
+                 if step.get("expected") is None)
 
 
 def _run_child(argv, out_path, err_path) -> None:
@@ -189,9 +193,14 @@ def run_suite(cases, seeds, jobs: int = 1, timeout: float = 10.0) -> list[Run]:
     work = [(case, seed) for seed in seeds for case in cases]
     if jobs <= 1:
         return [run_case(case, seed, timeout) for case, seed in work]
-    from concurrent.futures import ThreadPoolExecutor
-    with ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda item: run_case(item[0], item[1], timeout), work))
+    # processes, not threads: each run forks, and forking a multi-threaded process can deadlock
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_run_item, work, [timeout] * len(work)))
+
+
+def _run_item(item, timeout) -> Run:
+    return run_case(item[0], item[1], timeout)
 
 
 def summary(runs: list[Run]) -> dict:

@@ -64,6 +64,34 @@ class _Worker:
         self.connection.close()
 
 
+def attempt(seconds: float, work: Callable[[], object]):
+    """`work()` if it finishes within `seconds`, else None (it is interrupted by a timer signal,
+    so this works only in a process's main thread; elsewhere the work runs without a limit and
+    the caller's own budget still bounds it)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal,
+                                                                                 "setitimer"):
+        return work()
+
+    class _Interrupted(BaseException):
+        pass
+
+    def interrupt(signum, frame):
+        raise _Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return work()
+    except _Interrupted:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class Pool:
     """Runs registered work in up to `jobs` worker processes, `seconds` per piece of work."""
 

@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 
 from . import __version__, ops
-from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
+from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, attempt, register
 from . import finite
 from .checkers import (asymptotic, enumeration, inequality, logic, numeric, statistical,
                        symbolic)
@@ -28,10 +28,33 @@ from .settings import DEFAULT_SEED, CheckSettings  # noqa: F401  (re-exported)
 FINITE_DIFFERENCES_RTOL = 1e-5     # central differences agree to about 1e-10; room to spare
 
 
+PROOF_SHARE = 0.5     # of a step's budget, what --prove may spend on its proof attempt
+
+
 def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator,
                    settings: CheckSettings = CheckSettings(), *, limit=None) -> Outcome:
     """One verdict for `lhs relation rhs` under the scope's assumptions; `limit` (symbol,
-    point) is where an approximation holds."""
+    point) is where an approximation holds.
+
+    With `settings.prove`, a slow proof is attempted only after the evidence is in, within part
+    of the step's budget, and its result is taken only if it proves: a proof attempt can upgrade
+    a verdict, never lose one."""
+    outcome = _decide(relation, lhs, rhs, scope, rng, settings, prove=False, limit=limit)
+    if not settings.prove or outcome.verdict not in (Verdict.VERIFIED, Verdict.UNKNOWN):
+        return outcome
+    seconds = settings.timeout * PROOF_SHARE
+    proof = attempt(seconds, lambda: _decide(relation, lhs, rhs, scope, rng, settings,
+                                             prove=True, limit=limit))
+    if proof is not None and proof.verdict == Verdict.PROVED:
+        return proof
+    why = "no proof found" if proof is not None else f"no proof within {seconds:g} s"
+    return dataclasses.replace(outcome, detail=f"{outcome.detail}; --prove: {why}"
+                               if outcome.detail else f"--prove: {why}")
+
+
+def _decide(relation, lhs, rhs, scope, rng, settings, *, prove, limit) -> Outcome:
+    """The checkers in order; `prove` adds the slow symbolic routes."""
+    settings = dataclasses.replace(settings, prove=prove)
     problem = symbolic.shape_problem(lhs) or symbolic.shape_problem(rhs)
     if problem:
         return Outcome(Verdict.ERROR, "shapes", problem)
@@ -56,27 +79,43 @@ def check_relation(relation: Relation, lhs, rhs, scope, rng: np.random.Generator
     if any(isinstance(side, sp.Basic) and side.has(ops.Jacobian) for side in (lhs, rhs)):
         return _by_finite_differences(lhs, rhs, scope, rng, settings)
     definitions = scope.definitions()
-    outcome = symbolic.prove_equal(lhs, rhs, definitions)
+    outcome = _meaningful(symbolic.prove_equal(lhs, rhs, definitions), lhs, rhs, scope, rng)
     if outcome is not None:
-        if outcome.verdict == Verdict.PROVED and not numeric.defined_somewhere(lhs, rhs, scope,
-                                                                                rng):
-            return Outcome(Verdict.UNKNOWN, outcome.method,
-                           "SymPy reduces lhs - rhs to zero, but neither side can be evaluated "
-                           "on any sampled instance (e.g. a division by an expression that is "
-                           "identically zero), so the identity says nothing")
         return outcome
     evidence = numeric.test_equal(lhs, rhs, scope, rng, settings.numeric)
     if evidence.verdict in (Verdict.VERIFIED, Verdict.UNKNOWN) and (
             settings.prove or evidence.verdict == Verdict.UNKNOWN):
         proof = symbolic.prove_equal(lhs, rhs, definitions, full=True)
         if proof is not None:
-            return proof
+            return _meaningful(proof, lhs, rhs, scope, rng)
     return evidence
 
 
+def _meaningful(outcome, lhs, rhs, scope, rng) -> Outcome | None:
+    """A proof of an identity neither side of which can be evaluated anywhere says nothing."""
+    if outcome is None or outcome.verdict != Verdict.PROVED:
+        return outcome
+    if numeric.defined_somewhere(lhs, rhs, scope, rng):
+        return outcome
+    return Outcome(Verdict.UNKNOWN, outcome.method,
+                   "SymPy reduces lhs - rhs to zero, but neither side can be evaluated on any "
+                   "sampled instance (e.g. a division by an expression that is identically "
+                   "zero), so the identity says nothing")
+
+
 def _by_finite_differences(lhs, rhs, scope, rng, settings) -> Outcome:
-    """An equality involving jacobian(...): numeric evidence only, at the looser tolerance
-    finite differences allow (a counterexample must still differ by a relative 1e-3)."""
+    """An equality involving jacobian(...). Derivatives of scalar expressions by scalar
+    symbols are taken symbolically (SymPy's diff, with the definitions the evaluator would
+    substitute), and the equality is then checked like any other, in exact arithmetic where it
+    can; other Jacobians are evaluated by central finite differences, at the looser tolerance
+    they allow (a counterexample must still differ by a relative 1e-3)."""
+    exact_lhs, exact_rhs = (_symbolic_derivatives(side, scope) for side in (lhs, rhs))
+    if not any(isinstance(side, sp.Basic) and side.has(ops.Jacobian)
+               for side in (exact_lhs, exact_rhs)):
+        outcome = symbolic.prove_equal(exact_lhs, exact_rhs, scope.definitions())
+        if outcome is None:
+            outcome = numeric.test_equal(exact_lhs, exact_rhs, scope, rng, settings.numeric)
+        return dataclasses.replace(outcome, method=f"symbolic derivative, {outcome.method}")
     loose = dataclasses.replace(settings.numeric, rtol=FINITE_DIFFERENCES_RTOL,
                                 refute_margin=max(settings.numeric.refute_margin, 1e-3))
     evidence = numeric.test_equal(lhs, rhs, scope, rng, loose)
@@ -84,6 +123,39 @@ def _by_finite_differences(lhs, rhs, scope, rng, settings) -> Outcome:
     if method.startswith("numeric"):
         method = "finite differences" + method[len("numeric"):]
     return dataclasses.replace(evidence, method=method)
+
+
+def _symbolic_derivatives(expr, scope):
+    """expr with each jacobian(f, x) of a scalar f by a scalar symbol x replaced by the 1 x 1
+    matrix [df/dx] (definitions other than x's own substituted into f first, as the
+    finite-difference evaluator does); other Jacobians are left as they are."""
+    if not isinstance(expr, sp.Basic) or not expr.has(ops.Jacobian):
+        return expr
+    definitions = scope.definitions()
+
+    def derivative(node):
+        f, x = node.expr, node.wrt
+        if not isinstance(x, sp.Symbol) or getattr(f, "is_Matrix", False):
+            return node
+        rule = {k: v for k, v in definitions.items() if k != x}
+        for _ in range(len(rule) + 1):
+            replaced = f.xreplace(rule)
+            if replaced == f:
+                break
+            f = replaced
+        if f.has(ops.Jacobian, sp.MatrixSymbol, sp.Indexed) or any(
+                not isinstance(a, (sp.exp, sp.log, sp.sin, sp.cos, sp.tan, sp.tanh, sp.Abs,
+                                   sp.Max, sp.Min, sp.sqrt, sp.erf, sp.Pow))
+                for a in f.atoms(sp.Function)):
+            return node
+        try:
+            return sp.ImmutableMatrix([[sp.diff(f, x)]])
+        except (TypeError, ValueError, NotImplementedError, AttributeError):
+            return node
+    try:
+        return expr.replace(lambda e: isinstance(e, ops.Jacobian), derivative)
+    except (TypeError, ValueError, AttributeError):
+        return expr
 
 
 def step_rng(seed: int, derivation_id: str, index: int) -> np.random.Generator:
@@ -111,12 +183,17 @@ class _Entry:
     limit: tuple | None = None      # where an approximation holds (a step, or a chain of them)
     claim_relation: Relation | None = None     # a claim entry: the claim's own relation
     problem: str = ""         # a claim entry: why the chain's steps compose to no relation
+    carried_by: tuple = ()    # a claim entry: the indices of the steps that carry it
 
 
 def plan(derivation: Derivation) -> list[_Entry]:
     """The entries (steps and claim checks) of a derivation, numbered from 1."""
     entries: list[_Entry] = []
     chain = list(derivation.chain)
+    if not any(isinstance(link, Step) for link in chain):
+        raise EngineError("the chain has no step, so nothing would be checked: give it an "
+                          "expression followed by steps (eq(...), step(...)) or facts "
+                          "(fact(...), holds(...))", derivation=derivation.id)
     start = None if chain and isinstance(chain[0], Step) else chain.pop(0) if chain else None
     _plan_chain(derivation, chain, start, "source", entries)
     return entries
@@ -125,7 +202,12 @@ def plan(derivation: Derivation) -> list[_Entry]:
 def _plan_chain(derivation, steps, start, label, entries, origin=None, prefix=()) -> None:
     """Plan `steps` continuing from `start`; `origin` is where the whole chain began (a
     correction continues a chain that began earlier), checked against the claim's left side,
-    and `prefix` holds the (index, step) pairs of that chain before `start`."""
+    and `prefix` holds the (index, step) pairs of that chain before `start`.
+
+    Only connected links carry a claim: a standalone fact whose left side is not the running
+    expression starts a new segment, and the claim is checked against the last segment alone
+    (its start, its end, and the relation its steps compose to). A claim always gets its entry,
+    even when no segment reaches it."""
     previous = start
     first = start if origin is None else origin
     corrections = []
@@ -144,25 +226,60 @@ def _plan_chain(derivation, steps, start, label, entries, origin=None, prefix=()
         entries.append(_Entry(index, "step", label, step.relation, lhs, step.expr, step.why,
                               step.expect, step.note, refutation=step.refutation,
                               limit=step.limit))
+        if step.lhs is sp.true:                    # holds(P): a statement, no expression
+            first, planned = None, []
+        elif step.lhs is not None and not _continues(step.lhs, previous):
+            first, planned = step.lhs, []          # a standalone fact: a new segment
         if step.correction:
-            corrections.append((index, lhs, step.correction, tuple(planned)))
+            corrections.append((index, lhs, step.correction, tuple(planned), first))
         planned.append((index, step))
         previous = step.expr
-    if derivation.claim is not None and first is not None and previous is not None:
-        claim: Claim = derivation.claim
-        relation, limit, problem = _composed(planned)
-        expected = claim.expect if label == "source" else None
-        note = claim.note if label == "source" else ""
-        refutation = claim.refutation if label == "source" else None
-        entries.append(_Entry(len(entries) + 1, "claim", label, relation or claim.relation,
+    if derivation.claim is not None:
+        _plan_claim(derivation, label, entries, first, previous, planned,
+                    corrected=bool(corrections) and label == "source")
+    for index, lhs, correction, before, origin in corrections:    # after the chain they correct
+        _plan_chain(derivation, list(correction), lhs, f"correction of step {index}", entries,
+                    origin=origin, prefix=before)
+
+
+def _continues(lhs, previous) -> bool:
+    """Whether a fact's left side is the running expression (so it extends the chain)."""
+    try:
+        return previous is not None and bool(lhs == previous)
+    except TypeError:
+        return False
+
+
+def _plan_claim(derivation, label, entries, first, previous, planned, corrected) -> None:
+    """The claim entry of one chain. It is carried by the steps of the chain's last segment; a
+    source chain carried through a step expected to be refuted is expected not to carry the
+    claim when a correction of that chain exists (the correction's own entry must carry it)."""
+    claim: Claim = derivation.claim
+    expected = claim.expect if label == "source" else None
+    note = claim.note if label == "source" else ""
+    refutation = claim.refutation if label == "source" else None
+    carried_by = tuple(index for index, _ in planned)
+    broken = [index for index, step in planned if step.expect is not None]
+    if broken and corrected and expected is None:
+        expected = Verdict.UNKNOWN
+        note = note or (f"the source's chain reaches the claim through step {broken[0]}, which "
+                        "is wrong; its correction carries the claim")
+    if first is None or previous is None or not planned:
+        problem = ("no chain of connected steps leads from the claim's left side to its right "
+                   "side (a chain of standalone facts carries no claim)")
+        entries.append(_Entry(len(entries) + 1, "claim", label, claim.relation,
                               (first, previous), (claim.lhs, claim.rhs),
                               "the chain starts at the claim's left side and ends at its right side",
-                              expected, note, refutation=refutation, limit=limit,
-                              claim_relation=claim.relation,
-                              problem=problem))
-    for index, lhs, correction, before in corrections:     # after the chain they correct
-        _plan_chain(derivation, list(correction), lhs, f"correction of step {index}", entries,
-                    origin=first, prefix=before)
+                              expected, note, refutation=refutation,
+                              claim_relation=claim.relation, problem=problem))
+        return
+    relation, limit, problem = _composed(planned)
+    entries.append(_Entry(len(entries) + 1, "claim", label, relation or claim.relation,
+                          (first, previous), (claim.lhs, claim.rhs),
+                          "the chain starts at the claim's left side and ends at its right side",
+                          expected, note, refutation=refutation, limit=limit,
+                          claim_relation=claim.relation, problem=problem,
+                          carried_by=carried_by))
 
 
 _ENTAILS = {(Relation.EQ, r) for r in Relation} | {
@@ -219,7 +336,8 @@ def _claim_outcome(entry, scope, rng, settings) -> Outcome:
     side (equality, or the claim's relation closing the gap), and the relation the steps
     compose to gives the claim's relation."""
     if entry.problem:
-        return Outcome(Verdict.ERROR, "composition", entry.problem)
+        verdict = Verdict.UNKNOWN if not entry.carried_by else Verdict.ERROR
+        return Outcome(verdict, "composition", entry.problem)
     (first, last), (claim_lhs, claim_rhs) = entry.lhs, entry.rhs
     chain, claimed = entry.relation, entry.claim_relation or entry.relation
     start = check_relation(Relation.EQ, first, claim_lhs, scope, rng, settings)
@@ -341,8 +459,35 @@ def _assemble(derivation, rows, outcomes, cache) -> DerivationResult:
                             "detail": result.detail, "counterexample": result.counterexample,
                             "lhs": result.lhs, "rhs": result.rhs, "seconds": result.seconds})
         steps.append(result)
+    by_index = {step.index: step for step in steps}
+    steps = [_carried(step, entry, by_index) for step, (entry, _, _) in zip(steps, rows)]
     return DerivationResult(derivation.id, derivation.title, derivation.source.document,
                             derivation.source.where, derivation.file, tuple(steps))
+
+
+_STRENGTH = (Verdict.ERROR, Verdict.REFUTED, Verdict.UNKNOWN, Verdict.VERIFIED, Verdict.PROVED)
+
+
+def _carried(result: StepResult, entry: _Entry, by_index: dict) -> StepResult:
+    """A claim is never stronger than the weakest step that carries it: a claim whose ends
+    match but whose chain passes through a step that does not hold is not carried (unknown),
+    and one proved at its ends through verified steps is verified."""
+    if entry.kind != "claim" or not entry.carried_by or not result.verdict.holds:
+        return result
+    links = [by_index[index] for index in entry.carried_by]
+    weakest = min(links, key=lambda link: _STRENGTH.index(link.verdict))
+    if _STRENGTH.index(weakest.verdict) >= _STRENGTH.index(result.verdict):
+        return result
+    if weakest.verdict.holds:
+        return dataclasses.replace(
+            result, verdict=weakest.verdict,
+            detail=f"{result.detail}; no stronger than step {weakest.index}, "
+                   f"{weakest.verdict.value} ({weakest.method})")
+    return dataclasses.replace(
+        result, verdict=Verdict.UNKNOWN, method="not carried",
+        detail=f"the chain's ends match the claim, but step {weakest.index} is "
+               f"{weakest.verdict.value}, so the chain does not carry the claim; {result.detail}",
+        counterexample=None)
 
 
 def _from_cache(entry: _Entry, cached: dict) -> StepResult:

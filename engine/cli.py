@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "derivations/latex_decls/<name>.decls)")
     grade.add_argument("--strict", action="store_true",
                        help="undeclared names are an error instead of real scalars")
+    grade.add_argument("--display-only", action="store_true",
+                       help="read display math only (skip inline $...$ and \\(...\\))")
+    grade.add_argument("--allow-empty", action="store_true",
+                       help="a document with no step, or none decided, still passes the gate")
     grade.add_argument("--format", choices=("text", "json"), default="text")
     grade.add_argument("--junit", type=Path, default=None, metavar="FILE",
                        help="also write JUnit XML (one test case per chain) to FILE")
@@ -394,48 +398,40 @@ def _equal(args) -> int:
     import json
 
     from .budget import Pool, TimedOut, WorkerCrashed, WorkFailed, register
-    from .check import check_relation, step_rng
-    from .expressions import parse_declarations, parse_expression
+    from .errors import EngineError
     from .model import Relation, Verdict
-    from .render.latex import to_latex, to_text
     from .render.terminal import counterexample_lines
     from .results import Outcome
-    from .scope import Scope
 
     settings = _settings(args)
     try:
         relation = Relation.parse(args.relation)
     except ValueError as exc:
-        from .errors import EngineError
         raise EngineError(str(exc)) from None
-    scope = Scope()
-    if args.decls is not None:
-        parse_declarations(_declarations_file(args.decls), scope)
-    parse_declarations(args.where, scope)
-    declared = set(scope.declarations)
-    if args.latex:
-        from .latex_input import parse_latex
-        lhs = parse_latex(args.lhs, scope, strict=args.strict)
-        rhs = parse_latex(args.rhs, scope, strict=args.strict, like=lhs)
-    else:
-        lhs = parse_expression(args.lhs, scope, declare_unknown=not args.strict)
-        rhs = parse_expression(args.rhs, scope, declare_unknown=not args.strict)
-    assumed = [name for name in scope.declarations if name not in declared]
-    handle = register(lambda: check_relation(relation, lhs, rhs, scope,
-                                             step_rng(settings.seed, "equal", 1), settings))
+    declarations = _declarations_file(args.decls) if args.decls is not None else None
+    # reading builds numbers and matrices eagerly: it runs in the budgeted worker with the
+    # check, so that no input costs more than the budget (or the main process's memory)
+    handle = register(lambda: _read_and_check_equal(args, relation, declarations, settings))
     with Pool(settings.timeout) as pool:
-        outcome, _ = pool.run([handle])[handle]
-    if isinstance(outcome, TimedOut):
-        outcome = Outcome(Verdict.UNKNOWN, "timeout", str(outcome))
-    elif isinstance(outcome, (WorkerCrashed, WorkFailed)):
-        outcome = Outcome(Verdict.ERROR, "none", str(outcome))
+        result, _ = pool.run([handle])[handle]
+    if isinstance(result, TimedOut):          # reading or checking: either way undecided
+        result = {"lhs": args.lhs, "rhs": args.rhs, "lhs_text": args.lhs, "rhs_text": args.rhs,
+                  "assumed": [], "outcome": Outcome(Verdict.UNKNOWN, "timeout", str(result))}
+    elif isinstance(result, (WorkerCrashed, WorkFailed)):
+        result = {"lhs": args.lhs, "rhs": args.rhs, "lhs_text": args.lhs, "rhs_text": args.rhs,
+                  "assumed": [], "outcome": Outcome(Verdict.ERROR, "none", str(result))}
+    if "error" in result:
+        print(f"error: {result['error']}", file=sys.stderr)
+        return ExitCode.USAGE_ERROR
+    lhs, rhs, assumed, outcome = result["lhs"], result["rhs"], result["assumed"], \
+        result["outcome"]
     if args.format == "json":
-        print(json.dumps({"lhs": to_latex(lhs), "rhs": to_latex(rhs), "seed": settings.seed,
+        print(json.dumps({"lhs": lhs, "rhs": rhs, "seed": settings.seed,
                           "assumed_real": assumed, "verdict": outcome.verdict.value,
                           "method": outcome.method, "detail": outcome.detail,
                           "counterexample": outcome.counterexample}, indent=2))
     else:
-        print(f"{to_text(to_latex(lhs))}  {relation.value}  {to_text(to_latex(rhs))}")
+        print(f"{result['lhs_text']}  {relation.value}  {result['rhs_text']}")
         if assumed:
             print(f"assumed real scalars: {', '.join(assumed)}")
         print(f"{outcome.verdict.value}  ({outcome.method})" +
@@ -452,6 +448,53 @@ def _equal(args) -> int:
     if outcome.verdict == Verdict.ERROR:
         return ExitCode.USAGE_ERROR
     return ExitCode.OK if outcome.verdict.holds else ExitCode.CHECK_FAILED
+
+
+def _read_and_check_equal(args, relation, declarations, settings) -> dict:
+    """In the worker: the declarations and both sides read, the relation checked, and the
+    sides printed; {"error": one line} for input that cannot be read."""
+    from .check import check_relation, step_rng
+    from .errors import EngineError
+    from .expressions import parse_declarations, parse_expression
+    from .model import Relation, Verdict
+    from .render.latex import to_latex, to_text
+    from .results import Outcome
+    from .scope import Scope
+    try:
+        scope = Scope()
+        if declarations is not None:
+            parse_declarations(declarations, scope)
+        parse_declarations(args.where, scope)
+        declared = set(scope.declarations)
+        if args.latex and relation in (Relation.IMPLIES, Relation.IFF):
+            from .latex_input import parse_statement      # statements: x \ge 0 => ...
+            lhs = parse_statement(args.lhs, scope, strict=args.strict)
+            rhs = parse_statement(args.rhs, scope, strict=args.strict)
+        elif args.latex:
+            from .latex_input import parse_latex
+            lhs = parse_latex(args.lhs, scope, strict=args.strict)
+            rhs = parse_latex(args.rhs, scope, strict=args.strict, like=lhs)
+        else:
+            lhs = parse_expression(args.lhs, scope, declare_unknown=not args.strict)
+            rhs = parse_expression(args.rhs, scope, declare_unknown=not args.strict)
+    except EngineError as exc:
+        return {"error": exc.one_line()}
+    except RecursionError:
+        return {"error": "the expression nests too deeply"}
+    assumed = [name for name in scope.declarations if name not in declared]
+    try:
+        outcome = check_relation(relation, lhs, rhs, scope, step_rng(settings.seed, "equal", 1),
+                                 settings)
+    except RecursionError:
+        outcome = Outcome(Verdict.ERROR, "none", "the expression nests too deeply to check")
+    try:
+        lhs_latex, rhs_latex = to_latex(lhs), to_latex(rhs)
+        lhs_text, rhs_text = to_text(lhs_latex), to_text(rhs_latex)
+    except (RecursionError, ValueError):
+        lhs_latex = lhs_text = args.lhs
+        rhs_latex = rhs_text = args.rhs
+    return {"lhs": lhs_latex, "rhs": rhs_latex, "lhs_text": lhs_text, "rhs_text": rhs_text,
+            "assumed": assumed, "outcome": outcome}
 
 
 def _quote(text: str) -> str:
@@ -471,13 +514,15 @@ def _declarations_file(path: Path) -> str:
 def _grade(args) -> int:
     import json
 
-    from .grade import grade_files, render_text, report_dict
+    from .grade import grade_files
+    from .render.grade import render_text, report_dict
     if args.jobs < 1:
         from .errors import EngineError
         raise EngineError("--jobs must be at least 1")
     notes: list = []
     report = grade_files(args.files, _settings(args), where=args.where, decls=args.decls,
-                         strict=args.strict, jobs=args.jobs, notes=notes)
+                         strict=args.strict, jobs=args.jobs, notes=notes,
+                         inline=not args.display_only, allow_empty=args.allow_empty)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if args.format == "json":
@@ -489,4 +534,4 @@ def _grade(args) -> int:
         junit.write(report.run, args.junit)
     if report.run.load_errors:
         return ExitCode.USAGE_ERROR
-    return ExitCode.OK if report.run.ok else ExitCode.CHECK_FAILED
+    return ExitCode.OK if report.ok else ExitCode.CHECK_FAILED

@@ -30,11 +30,25 @@ class Distribution:
     def members(self) -> tuple["Distribution", ...]:
         return (self,)
 
-    def rule(self, panels: int, *params) -> tuple[np.ndarray, np.ndarray, bool]:
+    def rule(self, panels: int, *params, breaks=(), spread: float = 1.0
+             ) -> tuple[np.ndarray, np.ndarray, bool]:
         """(points, weights, exact) with E[f(X)] ~ sum_i weights_i f(points_i): the atoms and
         their probabilities (exact), or composite Gauss-Legendre over `panels` panels of the
-        range that holds all but a negligible tail, split at 0 and at the mean so that a kink
-        there (ReLU's) falls between panels."""
+        range `span(*params, spread)`, split at 0, at the mean and at `breaks` (the kinks and
+        jumps of f) so that no kink falls inside a panel."""
+        raise NotImplementedError
+
+    def span(self, *params, spread: float = 1.0) -> tuple[float, float]:
+        """The range the quadrature rule covers: the support, or for an unbounded support the
+        part outside which the density's tail holds a negligible mass (widened by `spread`)."""
+        raise NotImplementedError
+
+    def unbounded(self) -> bool:
+        """Whether the support is unbounded, so that E[f] also needs f's tails checked."""
+        return False
+
+    def density(self, points, *params) -> np.ndarray:
+        """The probability density at `points` (continuous distributions only)."""
         raise NotImplementedError
 
     def describe(self) -> str:
@@ -56,13 +70,22 @@ class Normal(Distribution):
     def moments(self, mean, variance):
         return mean, variance
 
-    def rule(self, panels, mean, variance):
+    def rule(self, panels, mean, variance, breaks=(), spread=1.0):
         if variance <= 0:
             return np.array([mean]), np.array([1.0]), True
-        reach = 12 * np.sqrt(variance)                 # the tail beyond holds < 4e-33
-        points, weights = _panels([mean - reach, 0.0, mean, mean + reach], panels)
-        density = np.exp(-(points - mean) ** 2 / (2 * variance)) / np.sqrt(2 * np.pi * variance)
-        return points, weights * density, False
+        low, high = self.span(mean, variance, spread=spread)
+        points, weights = _panels(low, high, [0.0, mean, *breaks], panels)
+        return points, weights * self.density(points, mean, variance), False
+
+    def span(self, mean, variance, spread=1.0):
+        reach = 12 * spread * np.sqrt(variance)        # the tail beyond holds < 4e-33
+        return mean - reach, mean + reach
+
+    def unbounded(self):
+        return True
+
+    def density(self, points, mean, variance):
+        return np.exp(-(points - mean) ** 2 / (2 * variance)) / np.sqrt(2 * np.pi * variance)
 
 
 @dataclass(frozen=True)
@@ -80,9 +103,15 @@ class Uniform(Distribution):
     def moments(self, low, high):
         return (low + high) / 2, (high - low) ** 2 / 12
 
-    def rule(self, panels, low, high):
-        points, weights = _panels([low, 0.0, (low + high) / 2, high], panels)
+    def rule(self, panels, low, high, breaks=(), spread=1.0):
+        points, weights = _panels(low, high, [0.0, (low + high) / 2, *breaks], panels)
         return points, weights / (high - low), False
+
+    def span(self, low, high, spread=1.0):
+        return low, high
+
+    def density(self, points, low, high):
+        return np.where((low <= points) & (points <= high), 1 / (high - low), 0.0)
 
 
 @dataclass(frozen=True)
@@ -100,8 +129,11 @@ class Bernoulli(Distribution):
     def moments(self, p):
         return p, p * (1 - p)
 
-    def rule(self, panels, p):
+    def rule(self, panels, p, breaks=(), spread=1.0):
         return np.array([0.0, 1.0]), np.array([1 - p, p]), True
+
+    def span(self, p, spread=1.0):
+        return 0.0, 1.0
 
 
 @dataclass(frozen=True)
@@ -119,10 +151,20 @@ class Laplace(Distribution):
     def moments(self, mean, scale):
         return mean, 2 * scale ** 2
 
-    def rule(self, panels, mean, scale):
-        reach = 80 * scale                             # the tail beyond holds e^-80
-        points, weights = _panels([mean - reach, 0.0, mean, mean + reach], panels)
-        return points, weights * np.exp(-np.abs(points - mean) / scale) / (2 * scale), False
+    def rule(self, panels, mean, scale, breaks=(), spread=1.0):
+        low, high = self.span(mean, scale, spread=spread)
+        points, weights = _panels(low, high, [0.0, mean, *breaks], panels)
+        return points, weights * self.density(points, mean, scale), False
+
+    def span(self, mean, scale, spread=1.0):
+        reach = 80 * spread * scale                    # the tail beyond holds e^-80
+        return mean - reach, mean + reach
+
+    def unbounded(self):
+        return True
+
+    def density(self, points, mean, scale):
+        return np.exp(-np.abs(points - mean) / scale) / (2 * scale)
 
 
 @dataclass(frozen=True)
@@ -141,9 +183,13 @@ class SymmetricDiscrete(Distribution):
     def moments(self, *values):
         return 0.0, float(np.mean(np.square(values)))
 
-    def rule(self, panels, *values):
+    def rule(self, panels, *values, breaks=(), spread=1.0):
         atoms = np.concatenate([-np.asarray(values, float), np.asarray(values, float)])
         return atoms, np.full(len(atoms), 1 / len(atoms)), True
+
+    def span(self, *values, spread=1.0):
+        reach = float(np.max(np.abs(values)))
+        return -reach, reach
 
 
 @dataclass(frozen=True)
@@ -168,11 +214,10 @@ class Symmetric(Distribution):
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 
 
-def _panels(breaks, panels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Composite 16-point Gauss-Legendre points and weights over [min, max] of `breaks`, with
-    every break inside it a panel boundary; about `panels` panels in all, spread by length."""
-    low, high = min(breaks), max(breaks)
-    cuts = sorted({b for b in breaks if low <= b <= high})
+def _panels(low, high, breaks, panels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Composite 16-point Gauss-Legendre points and weights over [low, high], with every break
+    inside it a panel boundary; about `panels` panels in all, spread by length."""
+    cuts = sorted({float(low), float(high), *(float(b) for b in breaks if low < b < high)})
     points, weights = [], []
     for a, b in zip(cuts, cuts[1:]):
         if b <= a:

@@ -56,9 +56,27 @@ def evaluate(expr, values: dict, env: dict | None = None):
             raise DomainError(str(exc) or type(exc).__name__) from None
     if isinstance(result, tuple):
         return result
+    result = _as_number(result)
     if np.any(np.isnan(result)) or np.any(np.isinf(result)):
         raise DomainError("NaN or infinity")
     return result
+
+
+def _as_number(value):
+    """Exact Python integers beyond int64 (and object arrays holding them) as floats, which
+    NumPy can test; beyond the float range a DomainError (overflow), never a TypeError."""
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value if abs(value) < 2 ** 63 else float(value)
+        if isinstance(value, np.ndarray) and value.dtype == object:
+            return value.astype(float)
+        if not isinstance(value, (float, bool, np.ndarray, np.generic)):
+            return float(value)
+    except OverflowError:
+        raise DomainError("a number beyond the float64 range (overflow)") from None
+    except (TypeError, ValueError):
+        raise NotEvaluable(f"no numeric value for {type(value).__name__}") from None
+    return value
 
 
 def _eval(e, values, env):
@@ -187,6 +205,38 @@ def _hadamard(e, values, env):
     for factor in factors[1:]:
         result = result * factor
     return result
+
+
+def _kronecker(e, values, env):
+    """A ⊗ B ⊗ ...: entry (i r_B + k, j c_B + l) is A_ij B_kl (a batch of them)."""
+    result = None
+    for arg in e.args:
+        factor = np.asarray(_eval(arg, values, env), dtype=float)
+        if not _is_matrix(factor):
+            raise ShapeError("a Kronecker product needs matrices")
+        if result is None:
+            result = factor
+            continue
+        (r1, c1), (r2, c2) = result.shape[-2:], factor.shape[-2:]
+        product = result[..., :, None, :, None] * factor[..., None, :, None, :]
+        result = product.reshape(product.shape[:-4] + (r1 * r2, c1 * c2))
+    return result
+
+
+def _block(e, values, env):
+    """A block matrix [[A, B], [C, D]]: its blocks evaluated and joined."""
+    blocks = e.blocks
+    rows = [[np.asarray(_eval(blocks[i, j], values, env), dtype=float)
+             for j in range(blocks.cols)] for i in range(blocks.rows)]
+    flat = [b for row in rows for b in row]
+    if not all(_is_matrix(b) for b in flat):
+        raise ShapeError("a block matrix needs matrix blocks")
+    batch = np.broadcast_shapes(*(b.shape[:-2] for b in flat))
+    rows = [[np.broadcast_to(b, batch + b.shape[-2:]) for b in row] for row in rows]
+    try:
+        return np.concatenate([np.concatenate(row, axis=-1) for row in rows], axis=-2)
+    except ValueError as exc:
+        raise ShapeError(f"the blocks do not fit together: {exc}") from None
 
 
 def _matpow(e, values, env):
@@ -469,6 +519,8 @@ _HANDLERS = {
     sp.MatMul: _matmul,
     sp.MatPow: _matpow,
     sp.HadamardProduct: _hadamard,
+    sp.KroneckerProduct: _kronecker,
+    sp.BlockMatrix: _block,
     sp.Inverse: lambda e, v, env: _inverse(_eval(e.arg, v, env)),
     sp.Transpose: lambda e, v, env: np.swapaxes(_eval(e.arg, v, env), -1, -2),
     sp.Trace: _trace,

@@ -1,90 +1,39 @@
-r"""Grading documents: every display-math chain of a .tex or .md file, checked step by step.
+r"""Grading documents: every relation in the math of a .tex or .md file, checked step by step.
 
-Data flows one way: the document's text -> its own macros expanded -> display math ($$..$$,
-\[..\], equation, align, gather, multline, with aligned/split inside) -> lines (split at \\,
-with the file's line numbers) -> statements (engine.latex_input) -> chains -> steps, each
-decided by engine.check.check_relation in a worker under the time budget -> a RunResult with
-one DerivationResult per chain, which the usual renderers (JSON, JUnit) and `render_text` show.
-
-Chains. A line `a = b = c` is a chain of two steps. A line that starts with a relation
-(`&= ...` in align, or a `$$= ...$$` block right after another display with only blank lines
-between) continues the chain above it. A line that starts with + or - continues the expression
-of the line above. Statements joined by \Rightarrow / \iff are chains of their own and the
-connective is a step decided by the logic checker: its sides are the statements (a < b < c
-read as a < b and b < c), never checked as claims themselves. Definitions (:=, \triangleq, \leftarrow) are
-listed, expected unknown, not checked. A side that cannot be read makes its steps `error`
-(method `unparsed`, the reason in the detail); the rest of the document is still graded.
+Data flows one way: the file -> engine.document.reading (its math, prose, comments and side
+files of declarations) -> engine.document.planning and .meaning (roles, the growing scope,
+chains of planned steps; run in a worker under the time budget, so a formula that makes the
+reader hang costs that line only) -> each step decided by engine.check.check_relation (or, for
+a step about an unknown function, engine.document.generic) in a worker under the time budget
+-> a GradeReport, which engine.render.grade shows.
 
 Undeclared names. In a document a name nobody declared usually stands for something the prose
-defines (R, w_new, a random x_j), not for any real number. It is read as a real scalar (and
-listed), but a refutation that rests on one, or an E[.] / Var(.) verdict that treats one as a
-constant (other than identical sides or identical integrands, which hold for any distribution),
-is reported `unknown` with the names to declare: never a false alarm from a guess.
+defines, not for any real number. It is read as a real scalar (and listed as inferred), but a
+refutation that rests on one, or an E[.] / Var(.) verdict that treats one as a constant, is
+reported `unknown` with the names to declare: never a false alarm from a guess. Exceptions,
+because the document itself says what they are: a name the document defines, an unknown
+function it differentiates, and the variables it is differentiated with respect to.
 
 Declarations (engine.expressions.parse_declarations) come from, in order: a declarations file
 (--decls FILE, else FILE.decls beside the document, else derivations/latex_decls/<name>.decls),
 the document's own comment lines `% engine: DECLS` (or `<!-- engine: DECLS -->` in Markdown),
-and --where. A declarations file may also hold `expect LINE refuted [note]` lines (as may a
-`% engine: expect refuted [note]` comment on the line itself): the steps on that line are then
-expected to be refuted, like a derivation's `expect=REFUTED`; and `lines A-B: DECLS` lines,
-declarations that hold only for the display math on lines A to B (a document that reuses a
-name per question: y_hat is a softmax output in one, a sigmoid in the next).
+and --where. A declarations file may also hold `expect LINE refuted [note]` lines and
+`lines A-B: DECLS` lines, declarations that hold only for the math on lines A to B.
 """
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EngineError, ExpressionError
+from .document.reading import (declaration_sections, declarations_for, engine_comments,
+                               read_declarations_file)
+from .errors import EngineError
 
-BUNDLED_DECLARATIONS = Path(__file__).resolve().parent.parent / "derivations" / "latex_decls"
+__all__ = ["grade_files", "GradeReport", "DocumentStats", "read_declarations_file"]
+
 MAX_DOCUMENT = 2_000_000            # characters of one document
-
-_DISPLAY = re.compile(
-    r"\$\$(?P<dollars>.*?)\$\$"
-    r"|\\\[(?P<brackets>.*?)\\\]"
-    r"|\\begin\{(?P<env>equation|align|gather|multline|flalign|eqnarray|displaymath|alignat|"
-    r"math)(?P<star>\*?)\}(?P<body>.*?)\\end\{(?P=env)(?P=star)\}", re.S)
-_WRAPPERS = re.compile(r"\\(?:begin|end)\{(?:aligned|alignedat|split|gathered|multlined)\}"
-                       r"(?:\{\d+\})?")
-_ENGINE_COMMENT = re.compile(r"(?<!\\)%\s*engine:(?P<text>[^\n]*)|<!--\s*engine:(?P<html>.*?)-->",
-                             re.S)
-_LEADING_PROSE = re.compile(r"^\s*&?\s*\\(?:text\w*|mbox|mathrm)\s*\{([^{}]*)\}\s*&?\s*[=<>]")
-_SECTION = re.compile(r"lines\s+(?P<first>\d+)\s*-\s*(?P<last>\d+)\s*:(?P<decls>.*)$", re.I)
-_EXPECT = re.compile(r"expect\s+(?:line\s+)?(?P<line>\d+)?\s*:?\s*(?P<verdict>refuted|unknown|"
-                     r"error)\b\s*(?:[-:]+\s*)?(?P<note>.*)$", re.I)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of display math: its text (alignment marks kept) and where it starts."""
-    text: str
-    line: int
-    display: int
-    expect: tuple = ()           # (Verdict, note) from a `% engine: expect` comment
-
-
-@dataclass
-class _Planned:
-    line: int
-    relation: str
-    lhs: object                  # latex_input.Side, or a string for a connective's statement
-    rhs: object
-    annotation: str = ""
-    expected: object = None
-    note: str = ""
-    problem: str = ""            # set when the step cannot be checked as read
-    work: int | None = None
-
-
-@dataclass
-class _Chain:
-    line: int
-    steps: list = field(default_factory=list)
-    last: object = None          # the side the next `= ...` continues from
-    scope: object = None         # the declarations its lines were read with
+MAX_READING_RETRIES = 20            # lines that may hang the reader before the file is given up
 
 
 @dataclass(frozen=True)
@@ -99,8 +48,10 @@ class DocumentStats:
     parse_seconds: float
     sides: int
     check_seconds: float
-    assumed: tuple
-    step_parse_ms: tuple = ()    # each step's share of its line's reading time
+    assumed: tuple                   # "name: what was inferred"
+    step_parse_ms: tuple = ()        # each step's share of its line's reading time
+    defined: tuple = ()              # "name (line N)"
+    empty: str = ""                  # why the document is not OK for the gate though no step failed
 
     @property
     def parse_ms_per_step(self) -> float:
@@ -118,314 +69,23 @@ class GradeReport:
     lines: dict                  # (chain id, step index) -> line of the file
     documents: tuple             # DocumentStats per document graded
     seconds: float
+    roles: dict = None           # (chain id, step index) -> (role, why)
 
-
-# -- reading a document ---------------------------------------------------------------------
-
-def display_lines(text: str) -> list[Line]:
-    """The lines of every display formula in `text` (comments blanked, line numbers kept)."""
-    lines: list[Line] = []
-    for number, match in enumerate(_DISPLAY.finditer(text)):
-        group = next(g for g in ("dollars", "brackets", "body") if match.group(g) is not None)
-        start = match.start(group)
-        body = match.group(group)
-        if match.group("env") == "alignat":
-            body = re.sub(r"^\s*\{\d+\}", lambda m: " " * len(m.group()), body)
-        for piece, offset, expect in _split_lines(body):
-            if piece.strip():
-                lead = offset + len(piece) - len(piece.lstrip())
-                line = text.count("\n", 0, start + lead) + 1
-                lines.append(Line(piece, line, number, expect))
-    return lines
-
-
-def _split_lines(body: str):
-    """(text, offset, expectations) for each line of a display, split at top-level \\\\."""
-    expects = []
-    for comment in re.finditer(r"(?<!\\)%[^\n]*", body):
-        found = _EXPECT.search(comment.group().lstrip("% ").replace("engine:", "", 1).strip())
-        if "engine:" in comment.group() and found:
-            expects.append((comment.start(), found))
-    body = re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), body)
-    body = _WRAPPERS.sub(lambda m: " " * len(m.group()), body)
-    pieces, depth, environments, start, i = [], 0, 0, 0, 0
-    while i < len(body):
-        if body.startswith("\\begin{", i):
-            environments += 1
-        elif body.startswith("\\end{", i):
-            environments -= 1
-        char = body[i]
-        if char == "\\" and body.startswith("\\\\", i) and depth == 0 and environments == 0:
-            pieces.append((body[start:i], start))
-            i += 2
-            spacing = re.match(r"\s*\[[^\]]*\]", body[i:])
-            if spacing:
-                i += spacing.end()
-            start = i
-            continue
-        if char == "\\":
-            i += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        i += 1
-    pieces.append((body[start:], start))
-    out = []
-    for piece, offset in pieces:
-        mine = tuple((found.group("verdict").lower(), found.group("note").strip())
-                     for position, found in expects if offset <= position <= offset + len(piece))
-        out.append((piece, offset, mine))
-    return out
-
-
-def engine_comments(text: str) -> tuple[str, list]:
-    """The declarations in `% engine:` / `<!-- engine: -->` comments, and the `expect` lines."""
-    declarations, expects = [], []
-    for match in _ENGINE_COMMENT.finditer(text):
-        content = (match.group("text") if match.group("text") is not None
-                   else match.group("html")).strip()
-        if content.lower().startswith("expect"):
-            found = _EXPECT.match(content)
-            if found and found.group("line"):
-                expects.append((int(found.group("line")), found.group("verdict").lower(),
-                                found.group("note").strip()))
-            continue
-        declarations.append(content)
-    return "; ".join(d for d in declarations if d), expects
-
-
-def read_declarations_file(path: Path) -> tuple[str, list]:
-    """The declarations of a side file (`#` comments, any number per line) and its expects."""
-    declarations, expects = [], []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        content = raw.split("#", 1)[0].strip()
-        if not content:
-            continue
-        if content.lower().startswith("expect"):
-            found = _EXPECT.match(content)
-            if not found or not found.group("line"):
-                raise ExpressionError(f"{path}:{number}: write 'expect LINE refuted [note]'")
-            note = raw.split("#", 1)[1].strip() if "#" in raw and not found.group("note") \
-                else found.group("note").strip()
-            expects.append((int(found.group("line")), found.group("verdict").lower(), note))
-            continue
-        if _SECTION.match(content):
-            continue                           # declaration_sections reads these
-        declarations.append(content.rstrip(";"))
-    return "; ".join(declarations), expects
-
-
-def declaration_sections(path: Path) -> list[tuple[int, int, str]]:
-    """The `lines A-B: DECLS` entries of a declarations file: (A, B, DECLS), the entries of
-    one range joined in the file's order."""
-    sections: dict = {}
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        found = _SECTION.match(raw.split("#", 1)[0].strip())
-        if found:
-            span = (int(found.group("first")), int(found.group("last")))
-            sections.setdefault(span, []).append(found.group("decls").strip().rstrip(";"))
-    return [(first, last, "; ".join(parts)) for (first, last), parts in sections.items()]
-
-
-def declarations_for(document: Path, explicit: Path | None) -> Path | None:
-    """The declarations file of a document: --decls, else FILE.decls beside it, else the
-    bundled derivations/latex_decls/<name>.decls; None if there is none."""
-    if explicit is not None:
-        return explicit
-    for candidate in (document.with_name(document.name + ".decls"),
-                      BUNDLED_DECLARATIONS / f"{document.name}.decls",
-                      BUNDLED_DECLARATIONS / f"{document.stem}.decls"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-# -- chains ---------------------------------------------------------------------------------
-
-_OPERATOR_START = re.compile(r"^\s*(?:&\s*)?(?:[+\-]|\\cdot(?![A-Za-z])|\\times(?![A-Za-z]))")
-_OPERATOR_END = re.compile(r"(?:[+\-]|\\cdot|\\times)\s*(?:&\s*)?$")
-
-
-def _joined(lines: list[Line]) -> list[Line]:
-    """Lines that only continue an expression (start with + or -, or the line above ends with
-    one) are joined to the line above."""
-    out: list[Line] = []
-    for line in lines:
-        if out and out[-1].display == line.display and (
-                _OPERATOR_START.match(line.text) or _OPERATOR_END.search(out[-1].text)):
-            previous = out.pop()
-            text = line.text.replace("&", " ", 1) if _OPERATOR_START.match(line.text) \
-                else line.text
-            out.append(Line(previous.text + " " + text, previous.line, previous.display,
-                            previous.expect + line.expect))
-        else:
-            out.append(line)
-    return out
-
-
-def plan_document(text: str, scope, *, strict: bool, expects: dict,
-                  sections: tuple = (), timings: list | None = None) -> tuple[list, list]:
-    """The chains of a document's display math, each a list of planned steps; and the names
-    assumed to be real scalars. `sections` are (first line, last line, scope): lines in that
-    range are read with that scope instead of `scope`. `timings`, when given, receives each
-    step's share (ms) of the time its line took to read."""
-    from .latex_input import Side, collect_macros, expand_macros, read_statements
-    from .model import Verdict
-
-    macros, text = collect_macros(text)
-    raw = display_lines(text)
-    chains: list[_Chain] = []
-    assumed: list[str] = []
-    spans = [(m.start(), m.end()) for m in _DISPLAY.finditer(text)]
-    previous_display = None
-    chain: _Chain | None = None
-    outer = scope
-    for line in _joined(raw):
-        if timings is not None:
-            _share_line_time(timings, chains)
-        scope = next((own for first, last, own in sections if first <= line.line <= last),
-                     outer)
-        if chain is not None and chain.scope is not scope:
-            chain = None                       # a chain does not cross into other declarations
-        if line.display != previous_display:
-            joinable = previous_display is not None and line.display == previous_display + 1 \
-                and not text[spans[previous_display][1]:spans[line.display][0]].strip()
-            if not joinable:
-                chain = None
-            previous_display = line.display
-        expected = [(Verdict(v), note) for v, note in line.expect] + \
-                   [(Verdict(v), note) for v, note in expects.get(line.line, ())]
-        expectation = expected[0] if expected else (None, "")
-        try:
-            source = expand_macros(line.text, macros)
-            statements = read_statements(source, scope, strict=strict)
-        except ExpressionError as exc:
-            # the line is not readable LaTeX: one unparsed step, and nothing to continue from
-            unreadable = Side(line.text.strip(), 1, None, exc.message)
-            target = chain if chain is not None and re.match(r"\s*&?\s*[=<>]", line.text) \
-                else None
-            if target is None:
-                target = _Chain(line.line, scope=scope)
-                chains.append(target)
-            target.steps.append(_Planned(line.line, "?", target.last or unreadable, unreadable,
-                                         expected=expectation[0], note=expectation[1],
-                                         problem=f"line {line.line} cannot be read: "
-                                                 f"{exc.message}"))
-            target.last = unreadable
-            chain = target
-            continue
-        if any(st.connective for st in statements[1:]) and not any(st.leading
-                                                                  for st in statements):
-            # A => B <=> C: the statements are premises and conclusions, not claims; only the
-            # connectives are steps, decided by the logic checker.
-            for side in (sd for st in statements for sd in st.sides):
-                assumed.extend(name for name in side.assumed if name not in assumed)
-            chain = _Chain(line.line, scope=scope)
-            chains.append(chain)
-            for before, after in zip(statements, statements[1:]):
-                if after.connective:
-                    chain.steps.append(_Planned(line.line, after.connective,
-                                                _as_statement(before), _as_statement(after),
-                                                after.annotation, expectation[0],
-                                                expectation[1]))
-            chain.last = None
-            continue
-        previous_statement = None
-        for statement in statements:
-            for side in statement.sides:
-                assumed.extend(name for name in side.assumed if name not in assumed)
-            if statement.leading:
-                if chain is None or chain.last is None:
-                    chain = _Chain(line.line, scope=scope)
-                    chains.append(chain)
-                    prose = _LEADING_PROSE.match(line.text)
-                    lhs = Side("", 0, None, f"the left side is prose ({prose.group(1)!r}), "
-                                            "not read as math") if prose else \
-                        Side("", 0, None, "the line continues a chain, but there is no "
-                                          "expression above it to continue from")
-                else:
-                    lhs = chain.last
-                relations = (statement.leading,) + statement.relations
-                sides = (lhs,) + statement.sides
-            else:
-                if statement.connective and previous_statement is not None and chain is not None:
-                    chain.steps.append(_Planned(
-                        line.line, statement.connective, _statement_text(previous_statement),
-                        _statement_text(statement), statement.annotation, expectation[0],
-                        expectation[1]))
-                chain = _Chain(line.line, scope=scope)
-                chains.append(chain)
-                relations, sides = statement.relations, statement.sides
-            for k, relation in enumerate(relations):
-                chain.steps.append(_Planned(line.line, relation, sides[k], sides[k + 1],
-                                            statement.annotation if k == len(relations) - 1
-                                            else "", expectation[0], expectation[1]))
-            chain.last = sides[-1]
-            previous_statement = statement
-    if timings is not None:
-        _share_line_time(timings, chains)
-    return [c for c in chains if c.steps], assumed
-
-
-def _share_line_time(timings: list, chains: list) -> None:
-    """Close the line being timed: its reading time split evenly over the steps it added.
-    `timings` holds the per-step shares and, last, the line's (start time, steps before)."""
-    now = time.perf_counter()
-    count = sum(len(c.steps) for c in chains)
-    if timings and isinstance(timings[-1], tuple):
-        started, before = timings.pop()
-        added = count - before
-        if added:                  # a line with no step (prose, a lone expression) adds none
-            timings.extend([1000 * (now - started) / added] * added)
-    timings.append((time.perf_counter(), count))
-
-
-_RELATIONALS = {"=": "Eq", "<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge", "≠": "Ne"}
-
-
-def _as_statement(statement):
-    """The statement `a < b <= c` as one Side whose expression is the SymPy boolean
-    a < b & b <= c (its error says which part could not be read)."""
-    import sympy as sp
-    from sympy.logic.boolalg import Boolean
-
-    from .latex_input import Side
-    text = _statement_text(statement)
-    sides = statement.sides
-    unread = [side for side in sides if side.expr is None]
-    if unread:
-        return Side(text, sides[0].column, None, unread[0].error or "cannot be read")
-    if not statement.relations:
-        expr = sides[0].expr
-        if isinstance(expr, Boolean) and not isinstance(expr, sp.Expr):
-            return Side(text, sides[0].column, expr)
-        return Side(text, sides[0].column, None, "not a statement (no relation)")
-    parts = []
-    for relation, left, right in zip(statement.relations, sides, sides[1:]):
-        if relation not in _RELATIONALS:
-            return Side(text, sides[0].column, None,
-                        f"the relation {relation} cannot be part of a statement")
-        try:
-            parts.append(getattr(sp, _RELATIONALS[relation])(left.expr, right.expr))
-        except (TypeError, ValueError) as exc:     # e.g. an ordering between matrices
-            return Side(text, sides[0].column, None, f"not a statement SymPy can form: {exc}")
-    return Side(text, sides[0].column, sp.And(*parts))
-
-
-def _statement_text(statement) -> str:
-    parts = [statement.leading] if statement.leading else []
-    for k, side in enumerate(statement.sides):
-        if k:
-            parts.append(statement.relations[k - 1])
-        parts.append(side.text)
-    return " ".join(p for p in parts if p)
+    @property
+    def ok(self) -> bool:
+        """The gate: every step as expected, and every document had a decided step."""
+        return (not self.run.load_errors and not any(d.empty for d in self.documents)
+                and all(d.status == "ok" for d in self.run.derivations))
 
 
 # -- grading --------------------------------------------------------------------------------
 
 def grade_files(paths, settings, *, where: str = "", decls: Path | None = None,
-                strict: bool = False, jobs: int = 1, notes: list | None = None) -> GradeReport:
+                strict: bool = False, jobs: int = 1, notes: list | None = None,
+                inline: bool = True, allow_empty: bool = False) -> GradeReport:
     """Grade every file; a file that cannot be read or declared is a load error and the others
-    are still graded."""
+    are still graded. Unless `allow_empty`, a document with no step, or none decided, is marked
+    `empty` (not OK for the gate)."""
     from . import __version__
     from .budget import Pool
     from .results import RunResult
@@ -436,21 +96,21 @@ def grade_files(paths, settings, *, where: str = "", decls: Path | None = None,
     for path in paths:
         path = Path(path)
         try:
-            prepared.append(_prepare(path, settings, where, decls, strict, notes))
+            prepared.append(_prepare(path, settings, where, decls, strict, notes, inline))
         except (EngineError, OSError, UnicodeDecodeError) as exc:
             message = exc.one_line() if isinstance(exc, EngineError) else str(exc)
             load_errors.append(f"{path}: {message}")
-    handles = [step.work for document in prepared for chain in document["chains"]
+    handles = [step.work for document in prepared for chain in document["plan"].chains
                for step in chain.steps if step.work is not None]
     with Pool(settings.timeout, jobs) as pool:
         outcomes = pool.run(handles)
-    derivations, lines, documents = [], {}, []
+    derivations, lines, roles, documents = [], {}, {}, []
     for document in prepared:
-        results, stats = _assemble(document, outcomes, lines)
+        results, stats = _assemble(document, outcomes, lines, roles, allow_empty)
         derivations.extend(results)
         documents.append(stats)
     run = RunResult(__version__, settings.seed, tuple(derivations), tuple(load_errors))
-    return GradeReport(run, lines, tuple(documents), time.perf_counter() - started)
+    return GradeReport(run, lines, tuple(documents), time.perf_counter() - started, roles)
 
 
 def _warm_up() -> None:
@@ -464,7 +124,7 @@ def _warm_up() -> None:
 
 
 def _prepare(path: Path, settings, where: str, decls: Path | None, strict: bool,
-             notes: list | None) -> dict:
+             notes: list | None, inline: bool) -> dict:
     from .model import Relation
     from .scope import Scope
 
@@ -495,19 +155,86 @@ def _prepare(path: Path, settings, where: str, decls: Path | None, strict: bool,
         own = Scope(dict(scope.declarations))
         _declare(declared, own, f"{decl_file} (lines {first}-{last})")
         sections.append((first, last, own))
-    parse_started = time.perf_counter()
-    timings: list = []
-    chains, assumed = plan_document(text, scope, strict=strict, expects=expects,
-                                    sections=tuple(sections), timings=timings)
-    parse_seconds = time.perf_counter() - parse_started
-    timings = [t for t in timings if not isinstance(t, tuple)]
-    for number, chain in enumerate(chains, 1):
+    # parse_seconds is the reader's own time, in the worker (not the fork or the transfer)
+    plan, timings, parse_seconds, skipped = _plan_within_budget(
+        text, scope, strict, expects, tuple(sections), inline, settings.timeout)
+    if notes is not None and skipped:
+        notes.append(f"{path.name}: {len(skipped)} line(s) could not be read within the "
+                     f"{settings.timeout:g} s budget")
+    for chain in plan.chains:
         for index, step in enumerate(chain.steps, 1):
-            step.work = _register(path, chain, index, step, chain.scope or scope, settings,
-                                  Relation)
-    return {"path": path, "chains": chains, "assumed": assumed, "scope": scope,
-            "parse_seconds": parse_seconds, "declarations": str(decl_file or ""),
-            "step_parse_ms": tuple(timings)}
+            step.work = _register(path, index, step, settings, Relation)
+    return {"path": path, "plan": plan, "parse_seconds": parse_seconds,
+            "declarations": str(decl_file or ""), "step_parse_ms": tuple(timings)}
+
+
+def _plan_within_budget(text, scope, strict, expects, sections, inline, seconds):
+    """plan_document run in a forked worker: a line on which the reader makes no progress for
+    `seconds` is skipped (an unparsed step) and the document read again without it. Returns
+    the plan, the per-step reading times, the reader's seconds and the skipped lines."""
+    import multiprocessing
+
+    from .document.planning import plan_document
+
+    def plan_here(progress=None, skip=frozenset()):
+        timings: list = []
+        started = time.perf_counter()
+        plan = plan_document(text, scope, strict=strict, expects=expects, sections=sections,
+                             timings=timings, inline=inline, progress=progress, skip=skip)
+        return plan, [t for t in timings if not isinstance(t, tuple)], \
+            time.perf_counter() - started
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return (*plan_here(), frozenset())
+    context = multiprocessing.get_context("fork")
+    skip: frozenset = frozenset()
+    for _ in range(MAX_READING_RETRIES + 1):
+        progress = context.Value("l", -1, lock=False)
+        receiver, sender = context.Pipe(duplex=False)
+
+        def serve(progress=progress, skip=skip, sender=sender):
+            try:
+                result = ("ok", plan_here(progress, skip))
+            except Exception as exc:    # noqa: BLE001 - reported to the parent as one line
+                result = ("raised", f"{type(exc).__name__}: {exc}")
+            progress.value = -2
+            try:
+                sender.send(result)
+            except Exception as exc:    # noqa: BLE001 - e.g. an object that cannot be pickled
+                sender.send(("raised", f"{type(exc).__name__}: {exc}"))
+
+        worker = context.Process(target=serve, daemon=True)
+        worker.start()
+        sender.close()
+        last, since, stuck = None, time.perf_counter(), None
+        while True:
+            if receiver.poll(0.05):
+                try:
+                    status, value = receiver.recv()
+                except (EOFError, OSError):
+                    status, value = "raised", "the reading process died"
+                worker.join()
+                receiver.close()
+                if status == "ok":
+                    return (*value, skip)
+                raise EngineError(f"the document could not be read: {value}")
+            now = time.perf_counter()
+            if progress.value != last:
+                last, since = progress.value, now
+            budget = seconds if last != -2 else 10 * seconds
+            if not worker.is_alive() and not receiver.poll(0):
+                receiver.close()
+                raise EngineError("the reading process died")
+            if now - since > budget:
+                stuck = last
+                worker.kill()
+                worker.join()
+                receiver.close()
+                break
+        if stuck is None or stuck < 0:
+            raise EngineError(f"reading the document took longer than {seconds:g} s")
+        skip = skip | {stuck}
+    raise EngineError(f"more than {MAX_READING_RETRIES} lines could not be read in time")
 
 
 def _declare(text: str, scope, where: str) -> None:
@@ -520,50 +247,82 @@ def _declare(text: str, scope, where: str) -> None:
         raise EngineError(f"declarations in {where}: {exc.one_line()}") from None
 
 
-def _register(path, chain, index, step: _Planned, scope, settings, Relation):
+def _register(path, index, step, settings, Relation):
     """Register the check of one step (None when it is decided without checking)."""
     from .budget import register
     from .check import check_relation, step_rng
+    from .document import generic, meaning
 
-    if step.problem or step.relation in ("def", "≠", "?"):
+    if step.problem or step.relation in ("def", "≠", "?") or step.role != meaning.STEP:
         return None
-    if step.lhs.expr is None or step.rhs.expr is None:
+    if getattr(step.lhs, "expr", None) is None or getattr(step.rhs, "expr", None) is None:
         return None
     relation = Relation.parse(step.relation)
     rng_key = f"{path.name}:{step.line}"
     lhs, rhs = step.lhs.expr, step.rhs.expr
-    own = _scope_for(scope, lhs, rhs)
+    functions = generic.unknown_functions(lhs, rhs, step.scope, set(step.undeclared),
+                                          _declared_functions(step.scope))
+    own = _scope_for(step.scope, lhs, rhs)
+    if functions:
+        exempt = {f.name for f in functions} | _differentiated_by(lhs, rhs, functions)
+        step.undeclared = frozenset(step.undeclared - exempt)
+        return register(lambda: generic.check_generic(
+            relation, lhs, rhs, own, functions, step_rng(settings.seed, rng_key, index),
+            settings))
     return register(lambda: check_relation(relation, lhs, rhs, own,
                                            step_rng(settings.seed, rng_key, index), settings))
 
 
+def _declared_functions(scope) -> dict:
+    from .scope import UnknownFunction
+    return {name: d.arguments for name, d in scope.declarations.items()
+            if isinstance(d, UnknownFunction)}
+
+
+def _differentiated_by(lhs, rhs, functions) -> set:
+    """The variables the unknown functions are differentiated with respect to."""
+    import sympy as sp
+
+    from .ops import Jacobian
+    names = {f.name for f in functions}
+    found = set()
+    for side in (lhs, rhs):
+        if isinstance(side, sp.Basic):
+            for jacobian in side.atoms(Jacobian):
+                if getattr(jacobian.expr, "name", None) in names:
+                    found.add(getattr(jacobian.wrt, "name", str(jacobian.wrt)))
+    return found
+
+
 def _scope_for(scope, lhs, rhs):
-    """The document's scope cut down to what the step uses: the probability checker evaluates
+    """The step's scope cut down to what the step uses: the probability checker evaluates
     every definition built on a random variable, so one the step never mentions (y = X w + e
     in another question) must not be there to fail."""
     from .errors import DeclarationError
     from .expressions import FunctionDeclaration
     from .sampling import needed_declarations
-    from .scope import Scope
+    from .scope import Scope, UnknownFunction
     try:
         needed = dict(needed_declarations(scope, [lhs, rhs]))
     except DeclarationError:
         return scope
     kept = {name: decl for name, decl in scope.declarations.items()
-            if name in needed or isinstance(decl, FunctionDeclaration)}
+            if name in needed or isinstance(decl, (FunctionDeclaration, UnknownFunction))}
     return Scope(kept)
 
 
-def _assemble(document: dict, outcomes: dict, lines: dict):
+def _assemble(document: dict, outcomes: dict, lines: dict, roles: dict, allow_empty: bool):
     from .budget import TimedOut, WorkerCrashed, WorkFailed
+    from .document import meaning
     from .model import Verdict
     from .results import DerivationResult, Outcome, StepResult
 
     path = document["path"]
+    plan = document["plan"]
     results = []
     found = parsed = decided = refuted = sides = 0
     check_seconds = 0.0
-    for chain in document["chains"]:
+    for chain in plan.chains:
         chain_id = f"{path.name}:{chain.line}"
         steps = []
         for index, step in enumerate(chain.steps, 1):
@@ -577,22 +336,22 @@ def _assemble(document: dict, outcomes: dict, lines: dict):
                 elif isinstance(value, (WorkerCrashed, WorkFailed)):
                     outcome = Outcome(Verdict.ERROR, "none", f"checking failed: {value}")
                 else:
-                    outcome = _unless_assumed(value, step, document["assumed"])
+                    outcome = _unless_assumed(value, step)
             else:
                 outcome = _unchecked(step)
-                if step.relation == "def" and expected is None:
+                if step.role != meaning.STEP and not step.problem and expected is None:
                     expected = Verdict.UNKNOWN
             found += 1
-            readable = _readable(step)
-            parsed += readable
+            parsed += _readable(step)
             decided += outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED)
             refuted += outcome.verdict == Verdict.REFUTED
-            lhs, rhs = (_side_text(step.lhs), _side_text(step.rhs))
             why = f"line {step.line}" + (f": {step.annotation}" if step.annotation else "")
-            steps.append(StepResult(index, "step", "source", step.relation, lhs, rhs, why,
-                                    outcome.verdict, outcome.method, expected, outcome.detail,
-                                    outcome.counterexample, round(seconds, 4), step.note))
+            steps.append(StepResult(index, "step", "source", step.relation, _side_text(step.lhs),
+                                    _side_text(step.rhs), why, outcome.verdict, outcome.method,
+                                    expected, outcome.detail, outcome.counterexample,
+                                    round(seconds, 4), step.note))
             lines[(chain_id, index)] = step.line
+            roles[(chain_id, index)] = (step.role, step.because)
         for step in chain.steps:
             for side in (step.lhs, step.rhs):
                 if hasattr(side, "seconds"):
@@ -601,25 +360,36 @@ def _assemble(document: dict, outcomes: dict, lines: dict):
         results.append(DerivationResult(chain_id, title[:70] + ("…" if len(title) > 70 else ""),
                                         path.name, f"line {chain.line}", str(path),
                                         tuple(steps)))
+    empty = ""
+    if not allow_empty:
+        if not found:
+            empty = (f"{path}: no relation found in its math "
+                     f"({plan.displays} formulas); nothing was checked (--allow-empty accepts it)")
+        elif not decided:
+            empty = (f"{path}: none of its {found} steps was decided (proved, verified or "
+                     "refuted); nothing was checked (--allow-empty accepts it)")
     stats = DocumentStats(str(path), document["declarations"], found, parsed, decided, refuted,
                           document["parse_seconds"], sides, check_seconds,
-                          tuple(document["assumed"]), document["step_parse_ms"])
+                          tuple(f"{n}: {what}" for n, what in plan.inferred.items()),
+                          document["step_parse_ms"],
+                          tuple(f"{n} (line {line})" for n, line in plan.defined.items()), empty)
     return results, stats
 
 
-def _unless_assumed(outcome, step: _Planned, assumed: list):
+def _unless_assumed(outcome, step):
     """A refutation that rests on names nobody declared is no refutation: in a document such a
     name usually stands for something defined in the prose, not for any real number."""
     from .model import Verdict
     from .results import Outcome
-    if not assumed:
+    undeclared = set(step.undeclared)
+    if not undeclared:
         return outcome
-    undeclared = {name.split(" ")[0] for name in assumed}
     if outcome.verdict.holds and not outcome.method.startswith(("identical", "pointwise")):
         # E[x] of an undeclared x treats x as a constant: only the routes that hold for every
         # distribution (identical sides, identical integrands) say anything about the source
-        constant = sorted(_names_in_moments(step.lhs.expr) & undeclared
-                          | _names_in_moments(step.rhs.expr) & undeclared)
+        inside = _through_definitions(_names_in_moments(step.lhs.expr)
+                                      | _names_in_moments(step.rhs.expr), step.scope)
+        constant = sorted(inside & undeclared)
         if constant:
             return Outcome(Verdict.UNKNOWN, outcome.method,
                            f"{outcome.verdict.value} only by treating the undeclared "
@@ -628,7 +398,8 @@ def _unless_assumed(outcome, step: _Planned, assumed: list):
         return outcome
     if outcome.verdict != Verdict.REFUTED:
         return outcome
-    used = sorted(_names(step.lhs.expr) & undeclared | _names(step.rhs.expr) & undeclared)
+    used = sorted(_through_definitions(_names(step.lhs.expr) | _names(step.rhs.expr),
+                                       step.scope) & undeclared)
     if not used:
         return outcome
     return Outcome(Verdict.UNKNOWN, outcome.method,
@@ -646,6 +417,23 @@ def _names(expr) -> set:
     return names | {str(atom.base.label) for atom in expr.atoms(sp.Indexed)}
 
 
+def _through_definitions(names: set, scope) -> set:
+    """`names` and every name the definitions among them rest on, transitively."""
+    from .scope import Definition
+    if scope is None:
+        return set(names)
+    out, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        declaration = scope.declarations.get(name)
+        if isinstance(declaration, Definition):
+            todo.extend(_names(declaration.expr))
+    return out
+
+
 def _names_in_moments(expr) -> set:
     from .ops import Covariance, Expectation, Variance
     if not hasattr(expr, "atoms"):
@@ -657,7 +445,7 @@ def _names_in_moments(expr) -> set:
     return found
 
 
-def _readable(step: _Planned) -> bool:
+def _readable(step) -> bool:
     if step.problem:
         return False
     if step.relation in ("=>", "<=>") and isinstance(step.lhs, str):
@@ -670,14 +458,18 @@ def _side_text(side) -> str:
     return side if isinstance(side, str) else side.text
 
 
-def _unchecked(step: _Planned):
+def _unchecked(step):
+    from .document import meaning
     from .model import Verdict
     from .results import Outcome
     if step.problem:
         return Outcome(Verdict.ERROR, "unparsed", step.problem)
-    if step.relation == "def":
-        return Outcome(Verdict.UNKNOWN, "definition", "a definition (:=, \\triangleq, "
-                                                      "\\leftarrow): not a claim, not checked")
+    if step.role == meaning.DEFINITION or step.relation == "def":
+        return Outcome(Verdict.UNKNOWN, "definition", f"a definition ({step.because or ':='}): "
+                                                      "not a claim, not checked")
+    if step.role == meaning.ASSUMPTION:
+        return Outcome(Verdict.UNKNOWN, "assumption", f"an assumption ({step.because}): not a "
+                                                      "claim, not checked")
     if step.relation in ("=>", "<=>") and isinstance(step.lhs, str):
         return Outcome(Verdict.UNKNOWN, "none", f"no checker for the relation {step.relation} "
                                                 "between statements yet; not checked")
@@ -690,82 +482,3 @@ def _unchecked(step: _Planned):
         return Outcome(Verdict.ERROR, "unparsed", "; ".join(problems))
     return Outcome(Verdict.UNKNOWN, "none", f"no checker for the relation {step.relation} yet; "
                                             "not checked")
-
-
-# -- rendering ------------------------------------------------------------------------------
-
-def render_text(report: GradeReport, width: int = 120) -> str:
-    """One line per step (the file's line number, relation, verdict, method, right side), the
-    reason under unparsed and unknown steps, the counterexample under refuted ones."""
-    from .model import Verdict
-    from .render.latex import to_text
-    from .render.terminal import counterexample_lines
-
-    out = []
-    by_file: dict = {}
-    for derivation in report.run.derivations:
-        by_file.setdefault(derivation.file, []).append(derivation)
-    for stats in report.documents:
-        out.append(f"{stats.file}" + (f"  [declarations: {stats.declarations}]"
-                                      if stats.declarations else ""))
-        for derivation in by_file.get(stats.file, []):
-            out.append(f"  chain at {derivation.where}: {_clip(_unicode(derivation.title, to_text), 80)}")
-            for step in derivation.steps:
-                line = report.lines.get((derivation.id, step.index), 0)
-                mark = " " if step.as_expected else "✗"
-                verdict = step.verdict.value + (f" (expected {step.expected.value})"
-                                                if step.expected else "")
-                head = f"  {mark} L{line:<5} {step.relation:<3} {verdict:<28} {step.method:<30} "
-                out.append(head + _clip(_unicode(step.rhs, to_text), max(20, width - len(head))))
-                indent = " " * 12
-                if step.verdict in (Verdict.REFUTED, Verdict.UNKNOWN, Verdict.ERROR) \
-                        and step.detail and step.method != "definition":
-                    out.append(indent + _clip(step.detail, width - 12))
-                if step.counterexample:
-                    out.extend(indent + l for l in counterexample_lines(step.counterexample))
-                if step.note:
-                    out.append(indent + "note: " + step.note)
-        if stats.assumed:
-            out.append(f"  assumed real scalars: {', '.join(stats.assumed)}")
-        out.append(f"  -> {stats.steps} steps: {stats.parsed} parsed, {stats.decided} decided "
-                   f"({stats.refuted} refuted), {stats.steps - stats.parsed} unparsed; parsing "
-                   f"{stats.parse_ms_per_step:.2f} ms per step (median "
-                   f"{stats.parse_ms_median:.2f}), checking {stats.check_seconds:.1f} s")
-        out.append("")
-    for error in report.run.load_errors:
-        out.append(f"error: {error}")
-    summary = report.run.summary()
-    verdicts = ", ".join(f"{summary[v.value]} {v.value}" for v in Verdict)
-    out.append(f"{'OK' if report.run.ok else 'FAILED'}: {len(report.documents)} documents, "
-               f"{summary['steps']} steps ({verdicts}); {summary['unexpected']} unexpected; "
-               f"{report.seconds:.1f} s")
-    return "\n".join(out)
-
-
-def _unicode(latex: str, to_text) -> str:
-    try:
-        return to_text(latex)
-    except Exception:                  # pylatexenc could not render it: show the LaTeX
-        return latex
-
-
-def _clip(text: str, room: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= room else text[:room - 1] + "…"
-
-
-def report_dict(report: GradeReport) -> dict:
-    """The JSON of `check --format json`, each step with its `line`, plus per-document figures."""
-    from .render.json_report import run_dict
-    data = run_dict(report.run)
-    for derivation in data["derivations"]:
-        for step in derivation["steps"]:
-            step["line"] = report.lines.get((derivation["id"], step["index"]))
-    data["documents"] = [{"file": s.file, "declarations": s.declarations, "steps": s.steps,
-                          "parsed": s.parsed, "decided": s.decided, "refuted": s.refuted,
-                          "parse_ms_per_step": round(s.parse_ms_per_step, 3),
-                          "parse_ms_median": round(s.parse_ms_median, 3),
-                          "check_seconds": round(s.check_seconds, 3),
-                          "assumed_real": list(s.assumed)} for s in report.documents]
-    data["seconds"] = round(report.seconds, 3)
-    return data

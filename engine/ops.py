@@ -1,7 +1,8 @@
 """Operators the sources write that SymPy lacks: E[.], squared norms, rows and columns.
 
 They stay unevaluated in steps (so a chain prints like its source) and the numeric evaluator
-knows how to evaluate each of them.
+knows how to evaluate each of them. Their LaTeX is printed by engine.render.latex_printer
+(one printer per target), their MathML by engine.render.mathml.
 """
 from __future__ import annotations
 
@@ -10,20 +11,10 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 
 
-def _powered(text: str, exp) -> str:
-    """`text` raised to `exp` (SymPy's LaTeX printer passes the exponent of f(x)**2 to f)."""
-    return text if exp is None else r"\left(%s\right)^{%s}" % (text, exp)
-
 class Expectation(sp.Function):
     """E[x]: kept unevaluated; steps containing it are decided by the probability checker."""
 
     is_commutative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\mathbb{E}\left[%s\right]" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
         return "E[%s]" % printer._print(self.args[0])
@@ -45,14 +36,6 @@ class ConditionalExpectation(sp.Function):
     def given(self) -> tuple:
         return tuple(self.args[1]) if isinstance(self.args[1], sp.Tuple) else (self.args[1],)
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        given = ", ".join(printer._print(y) for y in self.given)
-        return r"\mathbb{E}\left[%s \,\middle|\, %s\right]" % (printer._print(self.args[0]),
-                                                                 given)
-
     def _sympystr(self, printer):
         return "E[%s | %s]" % (printer._print(self.args[0]),
                                ", ".join(printer._print(y) for y in self.given))
@@ -62,12 +45,6 @@ class Variance(sp.Function):
     """Var(x) = E[x^2] - E[x]^2 of a scalar; the probability checker rewrites it that way."""
 
     is_commutative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\operatorname{Var}\left(%s\right)" % printer._print(self.args[0])
 
     def in_expectations(self):
         x = self.args[0]
@@ -79,13 +56,6 @@ class Covariance(sp.Function):
 
     is_commutative = True
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\operatorname{Cov}\left(%s, %s\right)" % tuple(printer._print(a)
-                                                               for a in self.args)
-
     def in_expectations(self):
         x, y = self.args
         return Expectation(x * y) - Expectation(x) * Expectation(y)
@@ -96,12 +66,6 @@ class SquaredNorm(sp.Function):
 
     is_real = True
     is_nonnegative = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\left\|%s\right\|^{2}" % printer._print(self.args[0])
 
     def _sympystr(self, printer):
         return "||%s||^2" % printer._print(self.args[0])
@@ -118,27 +82,11 @@ class Inner(sp.Function):
 
     is_real = True
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        def show(arg):
-            if isinstance(arg, sp.Transpose) and isinstance(arg.arg, _Slice):
-                return printer._print(arg.arg) + "^{T}"
-            return printer._print(arg)
-        return " ".join(show(arg) for arg in self.args)
-
 
 class AsScalar(sp.Function):
     """The entry of a 1 x 1 matrix expression (w^T A w) as a scalar."""
 
     is_real = True
-
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return printer._print(self.args[0])
 
 
 def scalar_of(expr):
@@ -162,13 +110,6 @@ class _Slice(MatrixExpr):
     def index(self):
         return self.args[1]
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        inner = printer._print(self.matrix)
-        return r"\left(%s\right)_{%s}" % (inner, printer._print(self.index))
-
 
 class Col(_Slice):
     @property
@@ -190,7 +131,9 @@ class Row(_Slice):
 
 class Gradient(MatrixExpr):
     """The gradient of a scalar expression with respect to a vector or matrix symbol, kept
-    unevaluated (printed as nabla); `doit` differentiates with SymPy's matrix calculus."""
+    unevaluated (printed as nabla); `doit` differentiates with SymPy's matrix calculus. Built
+    by `grad` only for expressions that calculus gets right (`_calculus_is_exact`); `doit` of
+    any other expression gives the finite-difference `NumericGradient` instead."""
 
     def __new__(cls, expr, wrt):
         return sp.Basic.__new__(cls, sp.sympify(expr), wrt)
@@ -200,19 +143,50 @@ class Gradient(MatrixExpr):
         return self.args[1].shape
 
     def doit(self, **hints):
-        expr = self.args[0]
-        # an explicit 1 x 1 matrix becomes its entry; a symbolic one (w^T H w + w^T w) keeps
-        # matrix calculus, whose entry [0, 0] would differentiate to 0
-        if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
-            expr = expr[0, 0]
-        return expr.diff(self.args[1])
+        expr, wrt = _as_matrix_calculus(self.args[0]), self.args[1]
+        if not _calculus_is_exact(expr, wrt):
+            return NumericGradient(self.args[0], wrt)
+        return expr.diff(wrt)
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
 
-    def _latex_body(self, printer):
-        return r"\nabla_{%s} %s" % (printer._print(self.args[1]),
-                                    printer.parenthesize(self.args[0], 1000))
+# Nodes through which SymPy's matrix calculus (MatrixExpr.diff) differentiates correctly. Other
+# nodes that depend on the variable (an entry w[i, 0], a Sum over entries, ||w||^2 as a
+# function, exp of a 1 x 1 product) are differentiated as constants by it: d/dw ||w||^2 = 0.
+_EXACT_CALCULUS = (sp.MatrixSymbol, sp.MatMul, sp.MatAdd, sp.Transpose, sp.Inverse, sp.Trace,
+                   sp.Mul, sp.Add)
+
+
+def _as_matrix_calculus(expr):
+    """expr with the engine's scalar wrappers of a 1 x 1 product written as that product
+    (w^T w for ||w||^2, u v for Inner(u, v)), at the top level only, where the gradient of
+    the product is the gradient of the scalar."""
+    if isinstance(expr, AsScalar):
+        return expr.args[0]
+    if isinstance(expr, Inner):
+        return sp.MatMul(*expr.args)
+    if isinstance(expr, SquaredNorm) and _is_matrix(expr.args[0]) and expr.args[0].shape[1] == 1:
+        vector = expr.args[0]
+        return sp.MatMul(vector.T, vector)
+    if isinstance(expr, sp.MatrixBase) and expr.shape == (1, 1):
+        return expr[0, 0]
+    return expr
+
+
+def _calculus_is_exact(expr, wrt) -> bool:
+    """Whether every node of expr that depends on wrt is one SymPy's matrix calculus
+    differentiates correctly (and the scalar factors that multiply them do not depend on it)."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    for node in sp.preorder_traversal(expr):
+        if not node.has(wrt):
+            continue
+        if not isinstance(node, _EXACT_CALCULUS):
+            return False
+        if isinstance(node, (sp.Mul, sp.Add)) and not _is_matrix(node):
+            # a scalar Add/Mul: only products of constants and 1 x 1 matrix expressions
+            if any(arg.has(wrt) and not _is_matrix(arg) for arg in node.args):
+                return False
+    return True
 
 
 class Jacobian(MatrixExpr):
@@ -256,15 +230,38 @@ class Jacobian(MatrixExpr):
         cols = self.wrt.shape[0] if _is_matrix(self.wrt) else sp.S.One
         return (rows, cols)
 
-    def _latex(self, printer, exp=None):
-        return _powered(self._latex_body(printer), exp)
-
-    def _latex_body(self, printer):
-        return r"\frac{\partial %s}{\partial %s}" % (printer.parenthesize(self.expr, 1000),
-                                                    printer._print(self.wrt))
-
     def _sympystr(self, printer):
         return "d(%s)/d%s" % (printer._print(self.expr), printer._print(self.wrt))
+
+
+class NumericGradient(Jacobian):
+    """nabla_wrt expr with wrt's shape (a column for a vector), evaluated like `Jacobian` by
+    central finite differences; printed as nabla. What `grad` gives for an expression SymPy's
+    matrix calculus would get wrong."""
+
+    def __new__(cls, expr, wrt):
+        expr = sp.sympify(expr)
+        if not isinstance(wrt, sp.MatrixSymbol):
+            raise ValueError(f"grad(f, w): w must be a declared vector or matrix symbol, got {wrt}")
+        if _is_matrix(expr) and expr.shape != (1, 1):
+            raise ValueError(f"grad(f, {wrt}): f must be a scalar, got a {expr.shape[0]} x "
+                             f"{expr.shape[1]} matrix")
+        return sp.Basic.__new__(cls, expr, wrt)
+
+    @property
+    def is_gradient(self) -> bool:
+        return True
+
+    @property
+    def shape(self):
+        return self.wrt.shape
+
+    def _latex_body(self, printer):
+        return r"\nabla_{%s} %s" % (printer._print(self.wrt),
+                                    printer.parenthesize(self.expr, 1000))
+
+    def _sympystr(self, printer):
+        return "grad_%s(%s)" % (printer._print(self.wrt), printer._print(self.expr))
 
 
 def _is_matrix(expr) -> bool:
@@ -279,8 +276,14 @@ def jacobian(f, x):
 
 
 def grad(expr, wrt):
-    """nabla_wrt expr, for a scalar expr (a 1 x 1 product such as w^T H w counts as scalar)."""
-    return Gradient(expr, wrt)
+    """nabla_wrt expr, for a scalar expr (a 1 x 1 product such as w^T H w counts as scalar),
+    wrt a declared vector or matrix symbol: a `Gradient` (proved by SymPy's matrix calculus)
+    when that calculus is exact for expr, else a `NumericGradient` (finite differences), so
+    that no node it cannot differentiate is taken for a constant. ValueError as `jacobian`."""
+    expr = sp.sympify(expr)
+    if _calculus_is_exact(_as_matrix_calculus(expr), wrt):
+        return Gradient(expr, wrt)
+    return NumericGradient(expr, wrt)
 
 
 def E(expr, given=None):

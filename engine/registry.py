@@ -54,6 +54,9 @@ def collect(root: Path = BUNDLED) -> Collection:
             continue
         seen[derivation.id] = derivation.file
         unique.append(derivation)
+    if not unique and not errors:
+        errors.append(f"{root}: no derivations found (a module declares one at top level, "
+                      "NAME = Derivation(...)); a gate that checks nothing does not pass")
     return Collection(tuple(unique), tuple(errors))
 
 

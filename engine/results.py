@@ -76,4 +76,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return not self.load_errors and all(d.status == "ok" for d in self.derivations)
+        """Every verdict as expected, nothing failed to load, and something was checked: a run
+        that checked no entry never passes a gate."""
+        return (not self.load_errors and any(d.steps for d in self.derivations)
+                and all(d.status == "ok" for d in self.derivations))

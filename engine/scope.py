@@ -88,6 +88,14 @@ class Eigendecomposition:
     first: int = 1
 
 
+@dataclass(frozen=True)
+class UnknownFunction:
+    """A function nothing defines (`L: function(y, z)`): a name for a smooth function of the
+    named arguments; steps about it are checked on random instances (engine.document.generic)."""
+    symbol: sp.Symbol
+    arguments: tuple
+
+
 @dataclass
 class Scope:
     """The symbols of one derivation and what each promises."""
@@ -99,6 +107,9 @@ class Scope:
         """A matrix dimension: a positive integer, sampled in [low, high] by the numeric checker."""
         if not (1 <= low <= high):
             raise DeclarationError(f"dimension {name}: need 1 <= low <= high, got {low}, {high}")
+        if high > MAX_DIMENSION:
+            raise DeclarationError(f"dimension {name}: at most {MAX_DIMENSION} (the checker "
+                                   f"builds matrices of this size), got {high}")
         symbol = sp.Symbol(name, integer=True, positive=True)
         self._add(name, Dim(symbol, low, high))
         return symbol
@@ -132,6 +143,7 @@ class Scope:
         if wanted and sp.simplify(sp.sympify(rows) - sp.sympify(cols)) != 0:
             raise DeclarationError(f"matrix {name}: {', '.join(sorted(wanted))} needs a square "
                                    f"shape, got {rows} x {cols}")
+        _check_size(name, rows, cols)
         symbol = sp.MatrixSymbol(name, rows, cols)
         self._add(name, Matrix(symbol, frozenset(wanted)))
         return symbol
@@ -146,6 +158,7 @@ class Scope:
         if rows is None:
             symbol = sp.Symbol(name, real=True)
         else:
+            _check_size(name, rows, 1 if cols is None else cols)
             symbol = sp.MatrixSymbol(name, rows, 1 if cols is None else cols)
         self._add(name, Random(symbol, distribution))
         return symbol
@@ -171,6 +184,14 @@ class Scope:
         else:
             symbol = sp.Symbol(name, real=True)
         self._add(name, Definition(symbol, expr, frozenset(structure)))
+        return symbol
+
+    def unknown_function(self, name: str, arguments) -> sp.Symbol:
+        """`name`, an unknown smooth function of the names in `arguments`."""
+        if not arguments:
+            raise DeclarationError(f"function {name}: name its arguments, function(y, z)")
+        symbol = sp.Symbol(name, real=True)
+        self._add(name, UnknownFunction(symbol, tuple(arguments)))
         return symbol
 
     def sequence(self, name: str, length, first: int = 1, kind: str = "real") -> sp.IndexedBase:
@@ -238,3 +259,23 @@ class Scope:
         if name in self.declarations and not isinstance(decl, Eigendecomposition):
             raise DeclarationError(f"{name} is declared twice")
         self.declarations[name] = decl
+
+
+MAX_DIMENSION = 2000         # rows or columns of a declared matrix with a numeric shape
+MAX_ENTRIES = 250_000        # entries of one (each sampled instance allocates them)
+
+
+def _check_size(name: str, rows, cols) -> None:
+    """A DeclarationError for a numeric shape too large to sample (matrix(40000, 40000) would
+    allocate 13 GB per instance) or not a positive integer."""
+    sizes = [sp.sympify(size) for size in (rows, cols)]
+    for size in sizes:
+        if size.is_number and not (size.is_Integer and size >= 1):
+            raise DeclarationError(f"matrix {name}: a dimension must be a positive integer, "
+                                   f"got {size}")
+        if size.is_number and size > MAX_DIMENSION:
+            raise DeclarationError(f"matrix {name}: {rows} x {cols} is too large (at most "
+                                   f"{MAX_DIMENSION} rows or columns)")
+    if all(size.is_number for size in sizes) and sizes[0] * sizes[1] > MAX_ENTRIES:
+        raise DeclarationError(f"matrix {name}: {rows} x {cols} is too large (at most "
+                               f"{MAX_ENTRIES} entries)")

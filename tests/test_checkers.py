@@ -147,8 +147,9 @@ def test_domain_errors_are_resampled_not_counted():
     # log(a) only exists for a > 0: half the draws are discarded, the rest agree
     outcome = decide(sp.log(a**2), 2 * sp.log(sp.Abs(a)), S)
     assert outcome.verdict in (Verdict.PROVED, Verdict.VERIFIED)
+    # the left side has no real value anywhere while the right side does: a domain mismatch
     never = decide(sp.log(-a**2 - 1), sp.Integer(0), S)
-    assert never.verdict == Verdict.UNKNOWN and "domain" in never.detail
+    assert never.verdict == Verdict.REFUTED and "domain mismatch" in never.detail
 
 
 def test_undefined_symbol_is_an_error():
@@ -205,3 +206,97 @@ def test_exact_confirmation_declines_powers_too_costly_to_take_exactly():
     for t in (1e6, 0.7):
         assert exact_gap((1 - p)**T, (1 - p)**(T + 1), S, {p: 0.3, T: t}) is None
     assert exact_gap((1 - p)**T, (1 - p)**(T + 1), S, {p: 0.5, T: 3.0}) == pytest.approx(1 / 16)
+
+
+# -- soundness at the edges (issue 16, items 3, 4, 6, 10) ----------------------------------------
+
+def _real(*names):
+    S = Scope()
+    return S, [S.scalar(n) for n in names]
+
+
+def test_tiny_constant_difference_is_refuted_outright():
+    S, (x,) = _real("x")
+    outcome = decide(x**2 + sp.Rational(1, 10**9), x**2, S)
+    assert outcome.verdict == Verdict.REFUTED and "1/1000000000" in outcome.detail
+
+
+def test_tiny_relative_difference_is_refuted_in_exact_arithmetic():
+    S, (x,) = _real("x")
+    outcome = decide(x * (1 + sp.Rational(1, 10**10)), x, S)
+    assert outcome.verdict == Verdict.REFUTED and outcome.counterexample["exact"]
+    assert outcome.counterexample["values"]["x"] != 0
+
+
+def test_float_agreement_is_confirmed_exactly_before_verified():
+    S, (x,) = _real("x")
+    outcome = numeric.test_equal(sp.expand((1 + x) ** 30), (1 + x) ** 30, S,
+                                 np.random.default_rng(3))
+    assert outcome.verdict == Verdict.VERIFIED and "confirmed in exact" in outcome.detail
+
+
+def test_min_with_a_far_kink_is_refuted_at_the_kink():
+    S, (x,) = _real("x")
+    outcome = numeric.test_equal(sp.Min(x, 20), x, S, np.random.default_rng(0))
+    assert outcome.verdict == Verdict.REFUTED
+    assert outcome.counterexample["values"]["x"] == 21      # shrunk to the nearest integer
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ceiling_minus_floor_is_refuted_at_integers_on_every_seed(seed):
+    S, (x,) = _real("x")
+    outcome = numeric.test_equal(sp.ceiling(x) - sp.floor(x), sp.Integer(1), S,
+                                 np.random.default_rng(seed))
+    assert outcome.verdict == Verdict.REFUTED
+    assert float(outcome.counterexample["values"]["x"]).is_integer()
+
+
+def test_one_side_defined_is_a_domain_mismatch_not_a_skipped_instance():
+    S, (x, y) = _real("x", "y")
+    outcome = numeric.test_equal(sp.log(x * y), sp.log(x) + sp.log(y), S,
+                                 np.random.default_rng(0))
+    assert outcome.verdict == Verdict.REFUTED and "domain mismatch" in outcome.detail
+    P = Scope()
+    u, v = P.scalar("u", "positive"), P.scalar("v", "positive")
+    assert numeric.test_equal(sp.log(u * v), sp.log(u) + sp.log(v), P,
+                              np.random.default_rng(0)).verdict == Verdict.VERIFIED
+
+
+def test_power_of_power_is_refuted_for_real_bases():
+    S, (x, y, z) = _real("x", "y", "z")
+    outcome = numeric.test_equal((x**y)**z, x**(y * z), S, np.random.default_rng(0))
+    assert outcome.verdict == Verdict.REFUTED
+
+
+def test_verified_detail_states_the_ranges_tested():
+    S, (x,) = _real("x")
+    outcome = numeric.test_equal(sp.Abs(x) ** 2, x**2, S, np.random.default_rng(0))
+    assert outcome.verdict == Verdict.VERIFIED and "1e12" in outcome.detail
+
+
+def test_binomial_trick_in_an_integer_sequence_is_refuted():
+    S = Scope()
+    n = S.scalar("n", "positive_integer")
+    k = sp.Symbol("k", integer=True)
+    outcome = numeric.test_equal(sp.Sum(k, (k, 1, n)), n * (n + 1) / 2 + sp.binomial(n, 8), S,
+                                 np.random.default_rng(0))
+    assert outcome.verdict == Verdict.REFUTED and outcome.counterexample["values"]["n"] >= 8
+
+
+def test_cancellation_in_float64_is_not_reported_as_a_counterexample():
+    S = Scope()
+    x = S.scalar("x", "real", interval=(0.999, 1.001))
+    outcome = numeric.test_equal(sp.expand((x - 1) ** 20), (x - 1) ** 20, S,
+                                 np.random.default_rng(0))
+    assert outcome.verdict == Verdict.VERIFIED
+
+
+def test_counterexample_shrinks_to_simple_values():
+    from engine.shrink import shrink_instance
+    from engine.sampling import needed_declarations
+    S, (x, z) = _real("x", "z")
+    declarations = needed_declarations(S, [x, z])
+    values = {x: 3.7, z: -0.10869}
+    fails = lambda v: float(v[z]) < 0        # noqa: E731 - only z's sign matters
+    shrunk = shrink_instance(values, declarations, S, np.random.default_rng(0), fails)
+    assert shrunk[z] == -1.0 and shrunk[x] == 0.0

@@ -50,3 +50,17 @@ def test_no_question_of_the_bundled_table_is_left_planned():
     table = coverage.load(BUNDLED)
     states = {row["question"]: row["state"] for row in coverage.rows(table)}
     assert "planned" not in states.values(), states
+
+
+def test_questions_answered_in_the_documents_are_reported_encoded():
+    table = coverage.load(BUNDLED)
+    states = {(row["document"], row["question"]): row["state"] for row in coverage.rows(table)}
+    assert states[("002_f457ea5a82bac99a.txt", "Q6 b")] == "encoded"      # lines 331-333
+    assert states[("003_8dae48258750efc8.txt", "P4 Task 2")] == "encoded"
+
+
+def test_technion_q3_says_that_part_c_gives_no_critical_point():
+    table = coverage.load(BUNDLED)
+    (q3,) = [q for q in table.questions if q.id.startswith("Q3")
+             and q.document == "000_c66762b86c6c83bf.txt"]
+    assert "no critical point" in q3.reason

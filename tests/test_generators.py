@@ -74,3 +74,30 @@ def test_every_structure_combination_is_honoured(structure, simple):
             assert _has(m, structure), (structure, seed, n, m)
             if simple:
                 assert np.allclose(m, np.round(m)), "simple matrices have integer entries"
+
+
+@pytest.mark.parametrize("seed,n", [(seed, n) for seed in range(6) for n in (1, 2, 3, 5)])
+def test_orthogonal_variants_give_both_determinant_signs(seed, n):
+    rng = np.random.default_rng(seed)
+    dets = [np.linalg.det(random_structured(rng, n, n, frozenset({"orthogonal"}), k))
+            for k in range(2)]
+    assert np.allclose(sorted(dets), [-1, 1])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_semidefinite_variants_include_singular_and_near_singular(seed):
+    rng = np.random.default_rng(seed)
+    smallest = [np.linalg.eigvalsh(random_structured(rng, 3, 3, frozenset(
+        {"symmetric", "positive_semidefinite"}), k)).min() for k in (1, 2)]
+    assert abs(smallest[0]) < 1e-12 and -1e-12 < smallest[1] < 1e-6
+
+
+def test_wide_scalars_cover_many_decades_and_special_values():
+    from engine.sampling import random_scalar
+    rng = np.random.default_rng(0)
+    draws = np.array([random_scalar(rng, "real") for _ in range(2000)])
+    magnitudes = np.log10(np.abs(draws[draws != 0]))
+    assert magnitudes.min() < -10 and magnitudes.max() > 10
+    assert (draws < 0).any() and (draws == np.round(draws)).mean() > 0.05
+    integers = [random_scalar(rng, "positive_integer") for _ in range(2000)]
+    assert max(integers) > 10**5 and min(integers) >= 1

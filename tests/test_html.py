@@ -449,3 +449,25 @@ def test_pages_render_in_headless_chromium(site, tmp_path):
     ridge = measured(out / "demo.ridge.html", tmp_path)
     assert "Ridge <script>alert(1)</script> & risk" in ridge["text"]
     assert "✗ refuted" in ridge["text"] and "SOURCE ERROR" in ridge["text"]
+
+
+def test_an_illustration_is_labelled_refuted_as_intended_and_counted_apart():
+    from engine.model import Verdict
+    from engine.results import DerivationResult, RunResult, StepResult
+
+    def refuted(index, kind, note):
+        return StepResult(index, "step", "source", "=", "x", "y", "why", Verdict.REFUTED,
+                          "numeric", Verdict.REFUTED, "", None, 0.0, note=note,
+                          refutation=kind)
+    run = RunResult("0", 1, (DerivationResult(
+        "demo/two", "Two kinds", "demo.txt", "Q1", "demo/two.py",
+        (refuted(1, "source error", "The source drops a factor."),
+         refuted(2, "illustration", "Not a source error: not injective."))),))
+    index, derivation = (unescape(re.sub(r"\s+", " ", p.html))
+                         for p in html_report.render(run))
+    step_1, step_2 = derivation.split('id="step-2"')
+    assert "SOURCE ERROR" in step_1 and "Error in the source" in step_1
+    assert "refuted, as intended" in step_2 and "SOURCE ERROR" not in step_2
+    assert "Error in the source" not in step_2
+    assert "1 is an error of the source" in index
+    assert "1 is an illustration the derivations build on purpose" in index

@@ -510,7 +510,7 @@ REJECTED = [
     (r"\left(" * 100 + "x" + r"\right)" * 100, "deeply nested \\left"),
     (r"\int x \, dx", "indefinite integral"),
     (r"\int_0^1 x^2", "integral without its differential"),
-    (r"\frac{\partial^2 f}{\partial x^2}", "second derivative"),
+    (r"\frac{\partial^2 f}{\partial x \partial y}", "mixed second derivative"),
     (r"\frac{\partial v}{\partial A}", "derivative of a vector by a matrix"),
     (r"x_1 + \dots + x_n", "ellipsis"),
     (r"\lim_{n} x", "limit without its point"),
@@ -836,3 +836,156 @@ def test_limits_read_as_sympy_prints_them_with_their_side():
     for bad in (r"\lim t", r"\lim_{t} t", r"\lim_{t \to \beta} t", r"\lim_{t \to 0^{x}} t"):
         with pytest.raises(ExpressionError):
             parse_latex(bad, S)
+
+
+# -- issue 16 items 8, 9, 11: conventions read or refused, bounded work, constants ------------
+
+def _refused(text, where="", fragment=""):
+    with pytest.raises(ExpressionError) as caught:
+        _read(text, where)
+    assert "\n" not in caught.value.message and fragment in caught.value.message
+    return caught.value.message
+
+
+@pytest.mark.parametrize("lhs, rhs, where, expected", [
+    (r"\frac{d}{dx} x^2", "2x", "", HOLDS),
+    (r"\frac{d}{dx} x^2", "x", "", REFUTED),                     # not (d/(d x)) x^2 = x
+    (r"\frac{d}{dx}\left(x^3 + x\right)", "3x^2 + 1", "", HOLDS),
+    (r"\frac{d \sin x}{dx}", r"\cos x", "", HOLDS),
+    (r"\frac{d^2}{dx^2} x^4", "12x^2", "", HOLDS),
+    (r"\frac{d^2}{dx^2} x^4", "4x^3", "", REFUTED),
+    (r"\frac{\partial}{\partial\theta_j} \theta_j^3", r"3\theta_j^2", "", HOLDS),
+    (r"\sin 2x", r"2 \sin x \cos x", "", HOLDS),
+    (r"\sin 2x", r"2 \sin x", "", REFUTED),
+    (r"\log xy", r"\log x + \log y", POS, HOLDS),
+    (r"\log xy", r"y \log x", POS, REFUTED),
+    (r"\sin x \cos x", r"\frac{1}{2} \sin 2x", "", HOLDS),
+    (r"\sin x \cdot y", r"y \sin x", "", HOLDS),
+    (r"\sin^{-1} x", r"\arcsin x", "x: interval(-1, 1)", HOLDS),
+    (r"\sin^{-1} x", r"\frac{1}{\sin x}", "x: interval(-1, 1)", REFUTED),
+    (r"\sin^2 x", r"(\sin x)^2", "", HOLDS),
+    (r"\frac12 - \frac12\text{erf}(\sqrt2) + 1", r"\frac32 - \frac12 \operatorname{erf}(\sqrt2)",
+     "", HOLDS),
+    (r"\frac12 - \frac12\text{erf}(\sqrt2) + 1", "0", "", REFUTED),
+    (r"e^{i\pi}", "-1", "", HOLDS),
+    (r"e^{\mathrm{i}\pi}", "1", "", REFUTED),
+    (r"\sum_{i=1}^{3} e^{i}", "e + e^2 + e^3", "", HOLDS),     # a bound i stays the index
+    (r"\operatorname{tr}(A^\top B)", r"\mathbf{1}^\top (A \circ B) \mathbf{1}",
+     "n m: dim; A B: matrix(n, m)", HOLDS),
+    (r"\operatorname{tr}(A^\top B)", r"2 \mathbf{1}^\top (A \circ B) \mathbf{1}",
+     "n m: dim; A B: matrix(n, m)", REFUTED),
+    (r"(A \otimes B)^\top", r"A^\top \otimes B^\top", "A B: matrix(2, 2)", HOLDS),
+    (r"(A \otimes B)^\top", r"B^\top \otimes A^\top", "A B: matrix(2, 2)", REFUTED),
+    (r"1{,}000", "1000", "", HOLDS),
+    ("x \u2212 1", "x - 1", "", HOLDS),
+], ids=lambda value: value if isinstance(value, str) and len(value) < 30 else None)
+def test_conventions_are_read_as_a_mathematician_reads_them(lhs, rhs, where, expected):
+    outcome = _check(lhs, rhs, where)
+    if expected == HOLDS:
+        assert outcome.verdict.holds, (lhs, rhs, outcome)
+    else:
+        assert outcome.verdict == Verdict.REFUTED, (lhs, rhs, outcome)
+
+
+@pytest.mark.parametrize("text, where, fragment", [
+    (r"\frac{d}{dx} x^2", "d: dim", "ambiguous"),                # d is also a declared name
+    (r"\sin x (x+1)", "", "ambiguous"),                          # sin(x)(x+1) or sin(x(x+1))
+    (r"\log^{-1} x", "", "ambiguous"),                           # exp x or 1/log x
+    (r"\mathbf{1}", "", "ones vector"),                          # its length is unknown
+    ("5!!", "", "ambiguous"),                                     # double factorial or (5!)!
+    (r"x \quad\text{for } x \ge 0", "", "condition"),
+    (r"10^{10^{10}}", "", "digits"),
+    ("4!!!", "", "ambiguous"),
+    ("(4!)!!", "", "ambiguous"),
+    ("((4!)!)!", "", "factorial"),
+    (r"\binom{10^9}{10^8}", "", "digits"),
+    ("1" + "0" * 500, "", "digits"),
+    (r"(x+1)^{100000}", "", "exponent"),
+])
+def test_ambiguous_and_unbounded_latex_is_refused_in_one_line(text, where, fragment):
+    started = time.perf_counter()
+    _refused(text, where, fragment)
+    assert time.perf_counter() - started < 5
+
+
+def test_the_imaginary_unit_is_read_only_where_it_cannot_be_an_index():
+    value, _ = _read(r"e^{i\pi}")
+    assert value == -1
+    assigned, scope = _read("i + 1")                       # a free i outside e^{...}: a name
+    assert assigned.free_symbols and sp.I not in assigned.atoms()
+    assert _read(r"\mathrm{i}")[0] == sp.I
+
+
+def test_relations_are_read_or_refused_never_dropped():
+    scope = Scope()
+    read = {text: read_statements(text, scope) for text in [
+        r"a \stackrel{(a)}{=} b", r"a \overset{(b)}{\le} b", r"a \not\le b", r"a \nleq b",
+        r"a \not= b", r"a \lesssim b", r"a \ll b", r"x + 1 \equiv 3x", r"q \equiv 2"]}
+    relations = {text: [s.relations for s in found] for text, found in read.items()}
+    assert relations[r"a \stackrel{(a)}{=} b"] == [("=",)]
+    assert relations[r"a \overset{(b)}{\le} b"] == [("<=",)]
+    assert relations[r"a \not\le b"] == relations[r"a \nleq b"] == [(">",)]
+    assert relations[r"a \not= b"] == [("≠",)]
+    assert relations[r"a \lesssim b"] == relations[r"a \ll b"] == [("?",)]   # unchecked, kept
+    assert relations[r"x + 1 \equiv 3x"] == [("=",)]        # checked as an equality
+    assert relations[r"q \equiv 2"] == [("def",)]           # a new name: a definition
+
+
+def test_a_step_stated_under_a_condition_is_refused_with_the_condition_kept():
+    for line in [r"\sqrt{x^2} = x \quad\text{for } x \ge 0", r"\sqrt{x^2} = x, \quad x > 0",
+                 r"\frac{x^2}{x} = x \text{ if } x \neq 0"]:
+        (statement,) = read_statements(line, Scope())
+        assert statement.condition is not None and statement.condition.expr is not None
+        assert all(side.expr is None and "condition" in side.error for side in statement.sides)
+    two = read_statements("a = b, c = d", Scope())              # a comma between claims
+    assert len(two) == 2 and all(s.condition is None for s in two)
+
+
+def test_python_grammar_reads_products_blocks_and_ones():
+    from engine.expressions import parse_expression
+    scope = Scope()
+    parse_declarations("C D: matrix(2, 3)", scope)
+    C, D = scope.lookup("C"), scope.lookup("D")
+    assert parse_expression("kron(C, D)", scope) == sp.KroneckerProduct(C, D)
+    assert parse_expression("hadamard(C, D)", scope) == sp.HadamardProduct(C, D)
+    assert parse_expression("block([[C, D]])", scope).shape == (2, 6)
+    assert parse_expression("ones(2, 3)", scope) == sp.OneMatrix(2, 3)
+    assert parse_expression("1500E-1", scope) == 150
+    with pytest.raises(ExpressionError):
+        parse_expression("hadamard(C, C.T)", scope)             # shapes differ
+    with pytest.raises(ExpressionError):
+        parse_expression("block([[C], [C.T]])", scope)          # blocks do not fit
+
+
+@pytest.mark.parametrize("text", ["10**10**10", "2**2**40", "1e400", "x" + "**x" * 599,
+                                  "9" * 5000])
+def test_python_grammar_refuses_unbounded_numbers_in_one_line(text):
+    from engine.expressions import parse_expression
+    started = time.perf_counter()
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text, Scope())
+    assert "\n" not in caught.value.message
+    assert time.perf_counter() - started < 5
+
+
+def test_python_grammar_reads_a_990_term_sum():
+    from engine.expressions import parse_expression
+    scope = Scope()
+    assert parse_expression("+".join(["x"] * 990), scope) == 990 * scope.lookup("x")
+
+
+def test_declared_matrix_sizes_are_bounded():
+    from engine.errors import DeclarationError
+    with pytest.raises((DeclarationError, ExpressionError)):
+        parse_declarations("A: matrix(40000, 40000)", Scope())
+    with pytest.raises((DeclarationError, ExpressionError)):
+        parse_declarations("n: dim(1, 100000)", Scope())
+
+
+def test_equal_reads_inside_the_budget_and_reports_one_line():
+    for args in (["10**10**10", "1"], ["--latex", r"4!!!", "1"],
+                 ["A", "A.T", "--where", "A: matrix(40000, 40000)"]):
+        done = subprocess.run([sys.executable, "-m", "engine", "equal", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -259,3 +259,106 @@ def test_ryu_p5_double_descent_curves_reach_the_tex():
                                                                       plots=experiment.plots)])[0].tex
     peak = max(fixed, key=fixed.get)
     assert f"({peak}, {fixed[peak]})" in tex and f"({peak}, {tuned[peak]})" in tex
+
+
+# -- labels that say the truth ----------------------------------------------------------
+
+def _refuted(index: int, refutation: str, note: str) -> StepResult:
+    return StepResult(index, "step", "source", "=", "x", "y", "why", Verdict.REFUTED, "numeric",
+                      Verdict.REFUTED, "", None, 0.0, note=note, refutation=refutation)
+
+
+def _labelled_run() -> RunResult:
+    steps = (_refuted(1, "source error", "The source drops a factor."),
+             _refuted(2, "illustration", "Not a source error: a map that is not injective."))
+    return RunResult("0", 1, (DerivationResult("demo/two", "Two kinds", "demo.txt", "Q1",
+                                               "demo/two.py", steps),))
+
+
+def test_an_illustration_is_shown_refuted_as_intended_not_as_a_source_error():
+    tex = latex_report.render(_labelled_run())[0].tex
+    notes = tex.split(r"\StepNote{")[1:]
+    assert len(notes) == 2
+    source, illustration = notes
+    assert r"\SourceError" in source and r"\AsIntended" not in source
+    assert r"\AsIntended" in illustration and r"\SourceError" not in illustration
+    assert "Error in the source" not in illustration
+    assert "Refuted, as intended" in illustration
+
+
+def test_summary_counts_source_errors_and_illustrations_apart():
+    reports = latex_report.render(_labelled_run())
+    for tex in (reports[0].tex, reports[-1].tex):       # the document and the index
+        text = " ".join(tex.split())
+        assert "Of the refutations, 1 is an error of the source" in text
+        assert "and 1 is an illustration the derivations build on purpose" in text
+
+
+def test_an_unmarked_expected_refutation_is_a_source_error():
+    step = _refuted(1, "", "old result without a kind")
+    assert latex_report.refutation_kind(step) == "source error"
+    held = StepResult(1, "step", "source", "=", "x", "y", "", Verdict.PROVED, "expand",
+                      Verdict.REFUTED, "", None, 0.0, refutation="illustration")
+    assert latex_report.refutation_kind(held) == ""      # not refuted: no label at all
+
+
+# -- the printer: the sources' notation ------------------------------------------------
+
+def test_printer_keeps_an_unevaluated_sum_in_the_order_it_was_built():
+    import sympy as sp
+    from engine.render.latex import to_latex
+    assert to_latex(sp.Add(1, 0, evaluate=False)) == "1 + 0"
+
+
+def test_printer_does_not_open_a_sum_with_a_minus_sign_when_a_term_is_positive():
+    import sympy as sp
+    from engine.ops import E
+    from engine.render.latex import to_latex
+    z, t, y = sp.symbols("z t y")
+    assert to_latex(E(z**2) - E(z)**2) == \
+        r"\mathbb{E}\left[z^{2}\right] - \left(\mathbb{E}\left[z\right]\right)^{2}"
+    assert to_latex(y - t) == "y - t"
+    assert to_latex(-t - y) == "- t - y"              # nothing positive: unchanged
+    assert to_latex(z**2 - 2*z + 1) == "z^{2} - 2 z + 1"     # already positive first
+
+
+def test_printer_writes_diag_and_derivatives_of_a_symbol_without_parentheses():
+    import sympy as sp
+    from sympy.matrices.expressions.diagonal import DiagMatrix
+    from engine.ops import jacobian
+    from engine.render.latex import to_latex
+    x, b = sp.MatrixSymbol("x", 3, 1), sp.MatrixSymbol("b_1", 3, 1)
+    A = sp.MatrixSymbol("A", 3, 3)
+    assert to_latex(DiagMatrix(x)) == r"\operatorname{diag}\left(x\right)"
+    assert to_latex(jacobian(x, b)) == r"\frac{\partial x}{\partial b_{1}}"
+    assert to_latex(jacobian(A * x, x)) == r"\frac{\partial \left(A x\right)}{\partial x}"
+
+
+# -- inline math in text fields ---------------------------------------------------------
+
+PROSE = r"so $w_{\text{true}} \sim N(0, \sigma_w^2/d)$ and 100% but $\input{/etc/passwd}$ stays text"
+
+
+def test_inline_math_in_a_text_field_is_typeset_and_the_rest_escaped():
+    reports = latex_report.render(_run_result("Title $\\frac{1}{2}$", PROSE))
+    tex = reports[0].tex
+    assert r"$w_{\text{true}} \sim N(0, \sigma_w^2/d)$" in tex
+    assert r"$\frac{1}{2}$" in tex
+    assert r"100{\%}" in tex
+    assert r"\input{/etc" not in tex                    # not math: escaped, printed literally
+    assert r"{\textbackslash}input" in tex
+
+
+def test_inline_math_becomes_mathml_in_html_and_unicode_in_the_terminal():
+    from engine.render import prose
+    html = str(prose.to_html(PROSE))
+    assert "<math><mrow><msub><mi>w</mi><mtext>true</mtext></msub><mo>∼</mo>" in html
+    assert "<msubsup><mi>σ</mi><mi>w</mi><mn>2</mn></msubsup>" in html
+    assert r"$\input{/etc/passwd}$" in html and "<script" not in html
+    shown = prose.to_terminal(PROSE)
+    assert "σ" in shown and "$w_" not in shown and r"$\input{/etc/passwd}$" in shown
+
+
+def test_an_unmatched_dollar_is_text():
+    from engine.render import prose
+    assert prose.segments("costs 5$ today") == [("text", "costs 5$ today")]

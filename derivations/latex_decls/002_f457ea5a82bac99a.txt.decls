@@ -3,9 +3,10 @@
 
 # Question 1 e: softmax versus logistic regression; sigma is the logistic sigmoid
 n: dim
-x w_l: vector(n)
-b_l: real
-W_l: define(w_l.T)                   # the solution writes W_l x and w_l . x for the same logit
+# (x, w_l and b_l are scoped to the lines of Question 1 e: Question 3 a uses x, w, b for scalars)
+lines 96-96: x w_l: vector(n); b_l: real; W_l: define(w_l.T)
+lines 102-102: x w_l: vector(n); b_l: real; W_l: define(w_l.T)   # W_l x and w_l . x: the same logit
+lines 106-106: x w_l: vector(n); b_l: real; W_l: define(w_l.T)
 sigma: function(lambda t: 1/(1 + exp(-t)))
 # softmax regression, before the substitution: independent weights and biases
 lines 96-96: w_s1 w_s2: vector(n); b_s1 b_s2: real
@@ -30,4 +31,12 @@ w_2: define(w_1 - 2*epsilon*H*w_1)
 
 # Question 4: Adam's moment estimates
 beta_1 beta_2: interval(0, 1)
-t: positive_integer                   # the iteration counter (w_t, beta^t)
+# t is the iteration counter (w_t, beta^t) everywhere but in Question 3 a, where it is the target
+lines 1-124: t: positive_integer
+lines 126-100000: t: positive_integer
+
+# Question 3 a (the question text is lost): the solution's own values fix the unit: dz/dw = x, dz/dx = w,
+# dz/db = 1 (z = wx + b), dy/dz = sigma(z)(1 - sigma(z)) (y = sigma(z)), dL/dy = y - t (L = (y - t)^2/2),
+# dL_reg/dL = dL_reg/dR = 1 (L_reg = L + R). R is not given (only its derivative lambda w appears), so it
+# is left undeclared and nothing that rests on it is decided.
+lines 125-125: w x b t R: real; z: define(w*x + b); y: define(sigma(z)); L: define((y - t)**2/2); L_reg: define(L + R)

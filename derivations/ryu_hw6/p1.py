@@ -52,21 +52,22 @@ commute = Derivation(
     title="Dropout commutes with ReLU and LeakyReLU (positive homogeneity)",
     source=Source(DOCUMENT, "Problem 1, Solution"),
     scope=S,
-    notes="Dropout(y) = H * y with H = m / (1 - p), m_i ~ Bernoulli(1 - p) independent. "
+    notes=r"$\mathrm{Dropout}(y) = H * y$ with $H = m / (1 - p)$, "
+          r"$m_i \sim \mathrm{Bernoulli}(1 - p)$ independent. "
           "Positive homogeneity is checked as a 'for all' statement (interval endpoints, 0, tiny "
           "and huge magnitudes probed); the commuting identities on random masks and widths. "
           "Sigmoid, case (b), is ryu-hw6/p1b.",
     chain=[
         holds(sp.Eq(relu(c * t), c * relu(t)),
-              "The ReLU and LeakyReLU are nonnegative homogeneous, i.e., sigma(cx) = c sigma(x) "
-              "for any c >= 0 and x in R (ReLU)"),
+              r"The ReLU and LeakyReLU are nonnegative homogeneous, i.e., "
+              r"$\sigma(cx) = c \sigma(x)$ for any $c \ge 0$ and $x \in \mathbb{R}$ (ReLU)"),
         holds(sp.Eq(leaky_relu(c * t), c * leaky_relu(t)), "(LeakyReLU)"),
         fact(elementwise(relu, dropout(y)), "=", dropout(elementwise(relu, y)),
-             "Dropout(y) can be expressed as H*y where * is elementwise multiplication and H is "
-             "random 0-(1/(1-p)) mask. Since the elements of H are nonnegative, "
-             "sigma(H*y) == H*sigma(y) (a: ReLU)"),
+             r"$\mathrm{Dropout}(y)$ can be expressed as $H*y$ where $*$ is elementwise "
+             r"multiplication and $H$ is random $0$-$(1/(1-p))$ mask. Since the elements of $H$ "
+             r"are nonnegative, $\sigma(H*y) = H*\sigma(y)$ (a: ReLU)"),
         fact(elementwise(leaky_relu, dropout(y)), "=", dropout(elementwise(leaky_relu, y)),
-             "So dropout and sigma commute in cases (a) and (c) (c: LeakyReLU)"),
+             r"So dropout and $\sigma$ commute in cases (a) and (c) (c: LeakyReLU)"),
     ],
 )
 
@@ -83,22 +84,23 @@ def sig(u):
 
 witness = Derivation(
     id="ryu-hw6/p1b",
-    title="Sigmoid and dropout: the solution's one-dimensional witness (p = 0.4, unit kept)",
+    title=r"Sigmoid and dropout: the solution's one-dimensional witness ($p = 0.4$, unit kept)",
     source=Source(DOCUMENT, "Problem 1, Solution (b)"),
     scope=S,
-    notes="sigma is the logistic sigmoid; with p = 0.4 a kept unit is scaled by 1/0.6. 'Not "
-          "equivalent for all x' is checked in the stronger form the two formulas give: "
-          "sigma(ax)/0.6 > sigma(ax/0.6) for all a, x (for ax < 0, sigma(ax/0.6) < sigma(ax) "
-          "< sigma(ax)/0.6; for ax >= 0 the left side is at least 5/6 and exceeds 1 once the "
-          "right side reaches 5/6), so any input is a witness that the orders differ.",
+    notes=r"$\sigma$ is the logistic sigmoid; with $p = 0.4$ a kept unit is scaled by $1/0.6$. "
+          r"'Not equivalent for all $x$' is checked in the stronger form the two formulas give: "
+          r"$\sigma(ax)/0.6 > \sigma(ax/0.6)$ for all $a, x$ (for $ax < 0$, "
+          r"$\sigma(ax/0.6) < \sigma(ax) < \sigma(ax)/0.6$; for $ax \ge 0$ the left side is at "
+          r"least $5/6$ and exceeds 1 once the right side reaches $5/6$), so any input is a "
+          r"witness that the orders differ.",
     chain=[
         sig(a * x) / kept,
         eq(1 / (kept * (1 + sp.exp(-a * x))),
-           "dropout(sigma(linear)) = sigma(ax)/0.6 = 1/(0.6(1+e^{-ax}))"),
+           r"$\mathrm{dropout}(\sigma(\mathrm{linear})) = \sigma(ax)/0.6 = 1/(0.6(1+e^{-ax}))$"),
         fact(sig(a * x / kept), "=", 1 / (1 + sp.exp(-a * x / kept)),
-             "sigma(dropout(linear)) = sigma(ax/0.6) = 1/(1+e^{-ax/0.6})"),
+             r"$\sigma(\mathrm{dropout}(\mathrm{linear})) = \sigma(ax/0.6) = 1/(1+e^{-ax/0.6})$"),
         holds(1 / (kept * (1 + sp.exp(-a * x))) > 1 / (1 + sp.exp(-a * x / kept)),
-              "The two are not equivalent for all x (they differ at every a x: the first is "
-              "the larger)"),
+              r"The two are not equivalent for all $x$ (they differ at every $ax$: the first is "
+              r"the larger)"),
     ],
 )

@@ -75,26 +75,27 @@ linear_sum = sp.Sum(A[i - 1, j - 1] * entry(y_prev, j), (j, 1, n_prev))
 
 mean = Derivation(
     id="ryu-hw6/p2-mean",
-    title="Default PyTorch init, linear MLP: E[(y_l)_i] = 0, hence E[y_L] = 0",
+    title=r"Default PyTorch init, linear MLP: $E[(y_\ell)_i] = 0$, hence $E[y_L] = 0$",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (i)"),
     scope=S,
-    notes="General step written for l = 2, i = 1; the conclusion checked for l = 1, 2, 3 "
-          "(exactly for l = 1, 2, by "
-          "Monte Carlo at l = 3 = L, where the exact-moment grid is too large) and by "
-          "simulation for L = 1..6 in ryu-hw6/p2-simulation.",
+    notes=r"General step written for $\ell = 2$, $i = 1$; the conclusion checked for "
+          r"$\ell = 1, 2, 3$ (exactly for $\ell = 1, 2$, by Monte Carlo at $\ell = 3 = L$, where "
+          r"the exact-moment grid is too large) and by simulation for $L = 1, \dots, 6$ in "
+          r"ryu-hw6/p2-simulation.",
     chain=[
         E(entry(y_2, i)),
-        eq(E(E(entry(y_2, i), given=x)), "= E[E[(y_l)_i | x]]"),
+        eq(E(E(entry(y_2, i), given=x)), r"$= E[E[(y_\ell)_i \mid x]]$"),
         eq(E(E(linear_sum + entry(b, i), given=y_prev)),
-           "= E[E[sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i | y_{l-1}]]"),
+           r"$= E[E[\sum_j (A_\ell)_{ij} (y_{\ell-1})_j + (b_\ell)_i \mid y_{\ell-1}]]$"),
         eq(E(sp.Sum(E(A[i - 1, j - 1], given=y_prev) * entry(y_prev, j), (j, 1, n_prev))
              + E(entry(b, i), given=y_prev)),
-           "= E[sum_j E[(A_l)_ij | y_{l-1}] (y_{l-1})_j + E[(b_l)_i | y_{l-1}]]"),
+           r"$= E[\sum_j E[(A_\ell)_{ij} \mid y_{\ell-1}] (y_{\ell-1})_j + "
+           r"E[(b_\ell)_i \mid y_{\ell-1}]]$"),
         eq(sp.Integer(0), "= 0."),
     ] + [
         fact(E(entry(ys[m], 1)), "=", 0,
-             f"for all 1 <= l <= L and 1 <= i <= n_l: l = {m}"
-             + (" = L, 'Especially for l = L, we have E[y_L] = 0'" if m == 3 else ""))
+             f"for all $1 \\le \\ell \\le L$ and $1 \\le i \\le n_\\ell$: $\\ell = {m}$"
+             + (" $= L$, 'Especially for $\\ell = L$, we have $E[y_L] = 0$'" if m == 3 else ""))
         for m in (1, 2, 3)
     ],
 )
@@ -123,24 +124,25 @@ def one_step(prev_second_moment, m):
 
 recursion_facts = [
     fact(E(entry(ys[m], 1)**2), "=", one_step(E(entry(ys[m - 1], j_tilde)**2), m),
-         f"the recursion E[(y_l)_i^2] = (1/3)(E[(y_(l-1))_j~^2] + 1/n_(l-1)) at l = {m}, "
-         "on the network itself")
+         f"the recursion $E[(y_\\ell)_i^2] = \\frac{{1}}{{3}}(E[(y_{{\\ell-1}})_{{\\tilde{{j}}}}^2] "
+         f"+ 1/n_{{\\ell-1}})$ at $\\ell = {m}$, on the network itself")
     for m in (1, 2, 3)
 ]
 unrolled_facts = [
     fact(E(entry(ys[2], 1)**2), "=", one_step(one_step(E(entry(ys[0], j_tilde)**2), 1), 2),
-         "'Applying above equation inductively': two steps, at l = 2")
+         r"'Applying above equation inductively': two steps, at $\ell = 2$")
 ]
 closed_facts = [
     fact(E(entry(ys[m], 1)**2), "=", closed_form_with_x(m),
-         f"= ... = 1/3^l E[(y_0)_j^2] + sum_(k=0)^(l-1) 1/(3^(l-k) n_k), at l = {m}")
+         f"$= \\dots = \\frac{{1}}{{3^\\ell}} E[(y_0)_j^2] + \\sum_{{k=0}}^{{\\ell-1}} "
+         f"\\frac{{1}}{{3^{{\\ell-k}} n_k}}$, at $\\ell = {m}$")
     for m in (1, 2, 3)
 ]
 final_facts = [
     fact(Var(entry(ys[m], 1)), "=", closed_form(m),
-         f"'Plugging in E[(y_0)_j^2] = E[x_j^2] = 1, for l = L we conclude "
-         f"Var(y_L) = E[y_L^2] = 1/3^L + sum_(k=0)^(L-1) 1/(3^(L-k) n_k)': L = {m} "
-         "(the first L layers, the entry (y_L)_1)")
+         f"'Plugging in $E[(y_0)_j^2] = E[x_j^2] = 1$, for $\\ell = L$ we conclude "
+         f"$\\mathrm{{Var}}(y_L) = E[y_L^2] = \\frac{{1}}{{3^L}} + \\sum_{{k=0}}^{{L-1}} "
+         f"\\frac{{1}}{{3^{{L-k}} n_k}}$': $L = {m}$ (the first $L$ layers, the entry $(y_L)_1$)")
     for m in (1, 2, 3)
 ]
 
@@ -166,24 +168,28 @@ def unrolled(depth):
 
 closed_form_facts = [
     fact(unrolled(depth), "=", closed(depth).doit(),
-         f"the recursion applied {depth} times from E[x_j^2] = 1 gives the closed form, L = {depth}")
+         f"the recursion applied {depth} times from $E[x_j^2] = 1$ gives the closed form, "
+         f"$L = {depth}$")
     for depth in range(1, 7)
 ] + [
     fact(closed(1).doit(), "=", sp.Rational(1, 3) * (1 + 1 / width[0]),
-         "induction, base case L = 1: the closed form is one step of the recursion from 1"),
+         r"induction, base case $L = 1$: the closed form is one step of the recursion from 1"),
     fact(sp.Rational(1, 3) * (closed(L) + 1 / width[L]), "=", closed(L + 1),
-         "induction step: one step of the recursion maps the closed form at L to the one at L + 1"),
+         r"induction step: one step of the recursion maps the closed form at $L$ to the one at "
+         r"$L + 1$"),
 ]
 
 closed_form = Derivation(
     id="ryu-hw6/p2-closed-form",
-    title="Var(y_L) = 1/3^L + sum_k 1/(3^(L-k) n_k) solves the one-layer recursion, for every L",
+    title=r"$\mathrm{Var}(y_L) = \frac{1}{3^L} + \sum_k \frac{1}{3^{L-k} n_k}$ solves the "
+          r"one-layer recursion, for every $L$",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (ii), 'applying above "
                   "equation inductively'"),
     scope=R,
-    notes="The recursion of ryu-hw6/p2-variance, v_l = (1/3)(v_(l-1) + 1/n_(l-1)) with "
-          "v_0 = E[x_j^2] = 1, unrolled symbolically for L = 1..6, and the closed form proved "
-          "for general L by induction (base case and step).",
+    notes=r"The recursion of ryu-hw6/p2-variance, $v_\ell = \frac{1}{3}(v_{\ell-1} + "
+          r"1/n_{\ell-1})$ with $v_0 = E[x_j^2] = 1$, unrolled symbolically for "
+          r"$L = 1, \dots, 6$, and the closed form proved for general $L$ by induction (base "
+          r"case and step).",
     chain=closed_form_facts,
 )
 
@@ -229,57 +235,65 @@ def simulated_variance_z(depth, seed):
 
 simulation = Derivation(
     id="ryu-hw6/p2-simulation",
-    title="Mean and variance of y_L of simulated linear MLPs with PyTorch's default init",
+    title=r"Mean and variance of $y_L$ of simulated linear MLPs with PyTorch's default init",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (ii), conclusion"),
     scope=Scope(),
-    notes="An independent check written in NumPy (no PyTorch): 200000 networks and inputs per "
-          "depth (the same draws for both), widths n_0..n_(L-1) = 3, 4, 2, 5, 3, 2 and "
-          "n_L = 1; the sample mean of y_L is compared with 0 and its sample variance with "
-          "1/3^L + sum_k 1/(3^(L-k) n_k), each by its z-score (delta-method standard error for "
-          "the variance). |z| <= 5.3 has a false-alarm probability of about 1.2e-7 per fact.",
+    notes=r"An independent check written in NumPy (no PyTorch): 200000 networks and inputs per "
+          r"depth (the same draws for both), widths $n_0, \dots, n_{L-1} = 3, 4, 2, 5, 3, 2$ and "
+          r"$n_L = 1$; the sample mean of $y_L$ is compared with 0 and its sample variance with "
+          r"$\frac{1}{3^L} + \sum_k \frac{1}{3^{L-k} n_k}$, each by its z-score (delta-method "
+          r"standard error for the variance). $|z| \le 5.3$ has a false-alarm probability of "
+          r"about $1.2 \cdot 10^{-7}$ per fact.",
     chain=[fact(simulated_mean_z(depth, 0), "<=", sp.Rational(53, 10),
-                f"L = {depth}: the simulated mean agrees with E[y_L] = 0")
+                f"$L = {depth}$: the simulated mean agrees with $E[y_L] = 0$")
            for depth in range(1, 7)]
     + [fact(simulated_variance_z(depth, 0), "<=", sp.Rational(53, 10),
-            f"L = {depth}: the simulated variance agrees with the closed form")
+            f"$L = {depth}$: the simulated variance agrees with the closed form")
        for depth in range(1, 7)],
 )
 
 variance = Derivation(
     id="ryu-hw6/p2-variance",
-    title="Default PyTorch init, linear MLP: Var(y_L) = 1/3^L + sum_k 1/(3^(L-k) n_k)",
+    title=r"Default PyTorch init, linear MLP: $\mathrm{Var}(y_L) = \frac{1}{3^L} + "
+          r"\sum_k \frac{1}{3^{L-k} n_k}$",
     source=Source("001_13a39b0b72803044.txt", "Problem 2, Solution (ii)"),
     scope=S,
-    notes="General step written for l = 2, i = 1, j~ = 1. Recursion, its two-step unrolling, the closed form "
-          "and the conclusion checked as facts on the network for l = 1, 2, 3; every depth in "
-          "ryu-hw6/p2-closed-form and ryu-hw6/p2-simulation.",
+    notes=r"General step written for $\ell = 2$, $i = 1$, $\tilde{j} = 1$. Recursion, its "
+          r"two-step unrolling, the closed form and the conclusion checked as facts on the "
+          r"network for $\ell = 1, 2, 3$; every depth in ryu-hw6/p2-closed-form and "
+          r"ryu-hw6/p2-simulation.",
     chain=[
         Var(y_i),
-        eq(E(y_i**2) - E(y_i)**2, "Var((y_l)_i) = E[(y_l)_i^2] - E[(y_l)_i]^2"),
-        eq(E(y_i**2), "= E[(y_l)_i^2], since from (i) E[(y_l)_i] = 0"),
-        eq(E(E(y_i**2, given=y_prev)), "E[(y_l)_i^2] = E[E[(y_l)_i^2 | y_{l-1}]]"),
+        eq(E(y_i**2) - E(y_i)**2,
+           r"$\mathrm{Var}((y_\ell)_i) = E[(y_\ell)_i^2] - E[(y_\ell)_i]^2$"),
+        eq(E(y_i**2), r"$= E[(y_\ell)_i^2]$, since from (i) $E[(y_\ell)_i] = 0$"),
+        eq(E(E(y_i**2, given=y_prev)),
+           r"$E[(y_\ell)_i^2] = E[E[(y_\ell)_i^2 \mid y_{\ell-1}]]$"),
         eq(E(E((A_row_sum + entry(b, i))**2, given=y_prev)),
-           "= E[E[(sum_j (A_l)_ij (y_{l-1})_j + (b_l)_i)^2 | y_{l-1}]]"),
+           r"$= E[E[(\sum_j (A_\ell)_{ij} (y_{\ell-1})_j + (b_\ell)_i)^2 \mid y_{\ell-1}]]$"),
         eq(E(E(A_row_sum**2, given=y_prev) + 2 * E(A_row_sum * entry(b, i), given=y_prev)
              + E(entry(b, i)**2, given=y_prev)),
-           "= E[E[(sum_j ...)^2 | y_{l-1}] + 2 E[(sum_j ...)(b_l)_i | y_{l-1}] "
-           "+ E[(b_l)_i^2 | y_{l-1}]]"),
+           r"$= E[E[(\sum_j \dots)^2 \mid y_{\ell-1}] + 2 E[(\sum_j \dots)(b_\ell)_i \mid "
+           r"y_{\ell-1}] + E[(b_\ell)_i^2 \mid y_{\ell-1}]]$"),
         eq(E(sp.Sum(E(A[i - 1, j - 1] * A[i - 1, k - 1], given=y_prev)
                     * entry(y_prev, j) * entry(y_prev, k), (j, 1, n_prev), (k, 1, n_prev)))
            + 2 * E(sp.Sum(E(A[i - 1, j - 1] * entry(b, i), given=y_prev) * entry(y_prev, j),
                           (j, 1, n_prev)))
            + frac(1, 3 * n_prev),
-           "= E[sum_j sum_k E[(A_l)_ij (A_l)_ik | y_{l-1}] (y_{l-1})_j (y_{l-1})_k] "
-           "+ 2 E[sum_j E[(A_l)_ij (b_l)_i | y_{l-1}] (y_{l-1})_j] + 1/(3 n_{l-1})"),
+           r"$= E[\sum_j \sum_k E[(A_\ell)_{ij} (A_\ell)_{ik} \mid y_{\ell-1}] (y_{\ell-1})_j "
+           r"(y_{\ell-1})_k] + 2 E[\sum_j E[(A_\ell)_{ij} (b_\ell)_i \mid y_{\ell-1}] "
+           r"(y_{\ell-1})_j] + \frac{1}{3 n_{\ell-1}}$"),
         eq(E(sp.Sum(frac(1, 3 * n_prev) * sp.KroneckerDelta(j, k)
                     * entry(y_prev, j) * entry(y_prev, k),
                     (j, 1, n_prev), (k, 1, n_prev))) + 0 + frac(1, 3 * n_prev),
-           "= E[sum_j sum_k 1/(3 n_{l-1}) delta_jk (y_{l-1})_j (y_{l-1})_k] + 0 + 1/(3 n_{l-1})"),
+           r"$= E[\sum_j \sum_k \frac{1}{3 n_{\ell-1}} \delta_{jk} (y_{\ell-1})_j "
+           r"(y_{\ell-1})_k] + 0 + \frac{1}{3 n_{\ell-1}}$"),
         eq(n_prev * frac(1, 3 * n_prev) * E(entry(y_prev, j_tilde)**2) + frac(1, 3 * n_prev),
-           "= n_{l-1} x 1/(3 n_{l-1}) E[(y_{l-1})_j~^2] + 1/(3 n_{l-1})"),
+           r"$= n_{\ell-1} \times \frac{1}{3 n_{\ell-1}} E[(y_{\ell-1})_{\tilde{j}}^2] + "
+           r"\frac{1}{3 n_{\ell-1}}$"),
         eq(one_step(E(entry(y_prev, j_tilde)**2), l),
-           "= (1/3)(E[(y_{l-1})_j~^2] + 1/n_{l-1})."),
+           r"$= \frac{1}{3}(E[(y_{\ell-1})_{\tilde{j}}^2] + 1/n_{\ell-1})$."),
     ] + recursion_facts + unrolled_facts + closed_facts + [
-        fact(E(entry(x, 1)**2), "=", 1, "Plugging in E[(y_0)_j^2] = E[x_j^2] = 1"),
+        fact(E(entry(x, 1)**2), "=", 1, r"Plugging in $E[(y_0)_j^2] = E[x_j^2] = 1$"),
     ] + final_facts,
 )

@@ -16,7 +16,9 @@ it is checked through its contraction with an arbitrary vector v (d(v^T y_l)/d(A
 v_i sigma'(.)_i (y_(l-1))_j). Entry formulas "(M)_ij = u_i w_ij" are written as Hadamard
 products with the matrix u 1^T, so that the entry form and its vectorization are separate steps.
 
-(iii): ryu-hw6/p3-iii sets A_3 = 0 in an L = 5 network and checks that dy_5/dy_1 keeps a
+(iii) states the product for "l = 1 ..., L"; it is checked for l = 1..L-1 and, at l = L (where
+the written product runs past its own end), as the empty product dy_L/dy_L = 1.
+ryu-hw6/p3-iii sets A_3 = 0 in an L = 5 network and checks that dy_5/dy_1 keeps a
 nonzero norm (the identity term of dy_3/dy_2 = I passes the gradient on), against the same
 network without residual connections, where the product vanishes exactly.
 """
@@ -96,56 +98,83 @@ def steps(net):
     I = sp.Identity(m)
     chain = [
         fact(jacobian(y[L], y[L - 1]), "=", A[L],
-             "(i) First, in the case l = L we have dy_L/dy_(L-1) = A_L"),
+             r"(i) First, in the case $\ell = L$ we have "
+             r"$\frac{\partial y_L}{\partial y_{L-1}} = A_L$"),
     ]
     for l in range(2, L):
         chain += [
             fact(jacobian(y[l], y[l - 1]), "=",
                  sp.HadamardProduct(net.s(l) * ones_row(m), A[l]) + I,
-                 f"(l = {l}) (y_l)_i = sigma((A_l y_(l-1) + b_l)_i) + (y_(l-1))_i since sigma is "
-                 "applied element-wise. Thus (dy_l/dy_(l-1))_ij = sigma'((A_l y_(l-1) + b_l)_i) "
-                 "(A_l)_ij + 1 if j = i, sigma'((A_l y_(l-1) + b_l)_i) (A_l)_ij otherwise"),
+                 f"($\\ell = {l}$) " + r"$(y_\ell)_i = \sigma((A_\ell y_{\ell-1} + b_\ell)_i) + "
+                 r"(y_{\ell-1})_i$ since $\sigma$ is applied element-wise. Thus "
+                 r"$(\frac{\partial y_\ell}{\partial y_{\ell-1}})_{ij} = "
+                 r"\sigma'((A_\ell y_{\ell-1} + b_\ell)_i) (A_\ell)_{ij} + 1$ if $j = i$, "
+                 r"$\sigma'((A_\ell y_{\ell-1} + b_\ell)_i) (A_\ell)_{ij}$ otherwise"),
             eq(net.layer_jacobian(l),
-               "We vectorize this result into dy_l/dy_(l-1) = diag(sigma'(A_l y_(l-1) + b_l)) A_l "
-               "+ I for l = 2, ..., L - 1"),
+               r"We vectorize this result into $\frac{\partial y_\ell}{\partial y_{\ell-1}} = "
+               r"\operatorname{diag}(\sigma'(A_\ell y_{\ell-1} + b_\ell)) A_\ell + I$ for "
+               r"$\ell = 2, \dots, L - 1$"),
         ]
     chain += [
         fact(jacobian(y[L], b[L]), "=", sp.Identity(1),
-             "(ii) By the same calculations as in the prior homework assignment, dy_L/db_L = 1"),
-        fact(jacobian(y[L], A[L]), "=", y[L - 1].T, "and dy_L/dA_L = y_(L-1)^T"),
+             r"(ii) By the same calculations as in the prior homework assignment, "
+             r"$\frac{\partial y_L}{\partial b_L} = 1$"),
+        fact(jacobian(y[L], A[L]), "=", y[L - 1].T,
+             r"and $\frac{\partial y_L}{\partial A_L} = y_{L-1}^\intercal$"),
     ]
     for l in range(1, L):
         g = jacobian(y[L], y[l])                                   # dy_L/dy_l, 1 x m
         chain += [
             fact(jacobian(y[L], b[l]), "=", g * jacobian(y[l], b[l]),
-                 f"(l = {l}) For l = 1, ..., L - 1, using the chain rule, "
-                 "dy_L/db_l = dy_L/dy_l dy_l/db_l"),
+                 f"($\\ell = {l}$) " + r"For $\ell = 1 \dots, L-1$, using the chain rule, "
+                 r"$\frac{\partial y_L}{\partial b_\ell} = \frac{\partial y_L}{\partial y_\ell} "
+                 r"\frac{\partial y_\ell}{\partial b_\ell}$"),
             fact(jacobian(y[l], b[l]), "=", net.D(l),
-                 "Since dy_l/db_l = diag(sigma'(A_l y_(l-1) + b_l))"),
+                 r"Since $\frac{\partial y_\ell}{\partial b_\ell} = "
+                 r"\operatorname{diag}(\sigma'(A_\ell y_{\ell-1} + b_\ell))$"),
             fact(jacobian(y[L], b[l]), "=", g * net.D(l),
-                 "we have dy_L/db_l = dy_L/dy_l diag(sigma'(A_l y_(l-1) + b_l))"),
+                 r"we have $\frac{\partial y_L}{\partial b_\ell} = "
+                 r"\frac{\partial y_L}{\partial y_\ell} "
+                 r"\operatorname{diag}(\sigma'(A_\ell y_{\ell-1} + b_\ell))$"),
             fact(jacobian(net.v.T * y[l], A[l]), "=",
                  sp.HadamardProduct(net.v, net.s(l)) * y[l - 1].T,
-                 "Using the chain rule likewise, dy_L/d(A_l)_ij = dy_L/dy_l dy_l/d(A_l)_ij. "
-                 "Since dy_l/d(A_l)_ij = [0, ..., sigma'((A_l y_(l-1) + b_l)_i)(y_(l-1))_j, ..., "
-                 "0]^T (entry i; checked through its contraction with any v)"),
+                 r"Using the chain rule likewise, $\frac{\partial y_L}{\partial (A_\ell)_{ij}} = "
+                 r"\frac{\partial y_L}{\partial y_\ell} "
+                 r"\frac{\partial y_\ell}{\partial (A_\ell)_{ij}}$. Since "
+                 r"$\frac{\partial y_\ell}{\partial (A_\ell)_{ij}} = [0, \dots, "
+                 r"\sigma'((A_\ell y_{\ell-1} + b_\ell)_i)(y_{\ell-1})_j, \dots, 0]^\intercal$ "
+                 r"(entry $i$; checked through its contraction with any $v$)"),
             fact(jacobian(y[L], A[l]), "=",
                  sp.HadamardProduct(g.T, net.s(l)) * y[l - 1].T,
-                 "we have (dy_L/dA_l)_ij = dy_L/d(A_l)_ij = (dy_L/dy_l)_i "
-                 "sigma'((A_l y_(l-1) + b_l)_i) (y_(l-1))_j"),
+                 r"we have $(\frac{\partial y_L}{\partial A_\ell})_{ij} = "
+                 r"\frac{\partial y_L}{\partial (A_\ell)_{ij}} = "
+                 r"(\frac{\partial y_L}{\partial y_\ell})_i "
+                 r"\sigma'((A_\ell y_{\ell-1} + b_\ell)_i) (y_{\ell-1})_j$"),
             eq(net.D(l) * g.T * y[l - 1].T,
-               "Vectorizing this result gives us dy_L/dA_l = diag(sigma'(A_l y_(l-1) + b_l)) "
-               "(dy_L/dy_l)^T y_(l-1)^T"),
+               r"Vectorizing this result gives us $\frac{\partial y_L}{\partial A_\ell} = "
+               r"\operatorname{diag}(\sigma'(A_\ell y_{\ell-1} + b_\ell)) "
+               r"(\frac{\partial y_L}{\partial y_\ell})^\intercal y_{\ell-1}^\intercal$"),
         ]
     for l in range(1, L):
         chain += [
             fact(jacobian(y[L], y[l]), "=",
                  times(*[jacobian(y[k], y[k - 1]) for k in range(L, l, -1)]),
-                 f"(iii) (l = {l}) the matrix product dy_L/dy_l = dy_L/dy_(L-1) "
-                 "dy_(L-1)/dy_(L-2) ... dy_(l+1)/dy_l"),
-            eq(net.product(l), "with the factors of (i): the identity matrix in "
-                               "dy_l/dy_(l-1) prevents the product from vanishing"),
+                 f"(iii) ($\\ell = {l}$) " + r"the matrix product "
+                 r"$\frac{\partial y_L}{\partial y_\ell} = "
+                 r"\frac{\partial y_L}{\partial y_{L-1}} "
+                 r"\frac{\partial y_{L-1}}{\partial y_{L-2}} \cdots "
+                 r"\frac{\partial y_{\ell+1}}{\partial y_\ell}$"),
+            eq(net.product(l), r"with the factors of (i): the identity matrix in "
+                               r"$\frac{\partial y_\ell}{\partial y_{\ell-1}}$ prevents the "
+                               r"product from vanishing"),
         ]
+    chain.append(
+        fact(jacobian(y[L], y[L]), "=", sp.Identity(1),
+             r"(iii) $\ell = L$, the end of the source's range '$\ell = 1 \dots, L$': the "
+             r"product $\frac{\partial y_L}{\partial y_{L-1}} \cdots "
+             r"\frac{\partial y_{\ell+1}}{\partial y_\ell}$ has no factor there (its first "
+             r"factor would be past its last); read as the empty product, "
+             r"$\partial y_L / \partial y_L = 1$"))
     return chain
 
 
@@ -153,12 +182,13 @@ def residual_mlp(L):
     net = Network(L)
     return Derivation(
         id=f"ryu-hw6/p3-L{L}",
-        title=f"Backprop through a residual MLP of depth L = {L} (sigma = tanh)",
+        title=f"Backprop through a residual MLP of depth $L = {L}$ ($\\sigma = \\tanh$)",
         source=Source(DOCUMENT, "Problem 3, Solution (i)-(iii)"),
         scope=net.S,
-        notes=f"Depth L = {L}, widths n, m sampled in 1..4, sigma = tanh. Every derivative by "
-              "central finite differences (relative tolerance 1e-5) on random instances; a "
-              "derivative with respect to y_l holds y_l as the variable.",
+        notes=f"Depth $L = {L}$, widths $n, m$ sampled in 1..4, $\\sigma = \\tanh$. Every "
+              r"derivative by central finite differences (relative tolerance $10^{-5}$) on random "
+              r"instances; a derivative with respect to $y_\ell$ holds $y_\ell$ as the "
+              r"variable.",
         chain=steps(net),
     )
 
@@ -176,32 +206,44 @@ g_1 = jacobian(net.y[5], net.y[1])
 
 vanishing = Derivation(
     id="ryu-hw6/p3-iii",
-    title="Residual MLP: dy_L/dy_l does not vanish when some A_j = 0 (L = 5, A_3 = 0)",
+    title=r"Residual MLP: $\partial y_L / \partial y_\ell$ does not vanish when some "
+          r"$A_j = 0$ ($L = 5$, $A_3 = 0$)",
     source=Source(DOCUMENT, "Problem 3, Solution (iii)"),
     scope=net.S,
-    notes="L = 5, l = 1, j = 3 in {l + 1, ..., L - 1}: A_3 = 0. With the residual connection "
-          "dy_3/dy_2 = diag(sigma'(b_3)) 0 + I = I, so dy_5/dy_1 = A_5 (D_4 A_4 + I) I "
-          "(D_2 A_2 + I) keeps a positive norm on every instance tried; the same network "
-          "without the '+ y_(l-1)' terms (h_l = sigma(A_l h_(l-1) + b_l)) has dh_5/dh_1 = 0 "
-          "exactly. The solution's closing remark (the gradients in b_l, A_l are still small "
-          "when diag(sigma'(.)) is small) is checked as the bound "
-          "||dy_L/db_l||^2 <= ||dy_L/dy_l||^2 ||sigma'(A_l y_(l-1) + b_l)||^2. sigma' = 0 "
-          "(the problem's other case) never happens for tanh and is not encoded.",
+    notes=r"$L = 5$, $\ell = 1$, $j = 3 \in \{\ell + 1, \dots, L - 1\}$: $A_3 = 0$. With "
+          r"the residual connection $\partial y_3/\partial y_2 = "
+          r"\operatorname{diag}(\sigma'(b_3)) 0 + I = I$, so $\partial y_5/\partial y_1 = "
+          r"A_5 (D_4 A_4 + I) I (D_2 A_2 + I)$ keeps a positive norm on every instance tried; "
+          r"the same network without the '$+ y_{\ell-1}$' terms ($h_\ell = \sigma(A_\ell "
+          r"h_{\ell-1} + b_\ell)$) has $\partial h_5/\partial h_1 = 0$ exactly. The solution's "
+          r"closing remark (the gradients in $b_\ell$, $A_\ell$ are still small when "
+          r"$\operatorname{diag}(\sigma'(\cdot))$ is small) is checked as the bound "
+          r"$\|\partial y_L/\partial b_\ell\|^2 \le \|\partial y_L/\partial y_\ell\|^2 "
+          r"\|\sigma'(A_\ell y_{\ell-1} + b_\ell)\|^2$. $\sigma' = 0$ (the problem's other "
+          r"case) never happens for $\tanh$ and is not encoded.",
     chain=[
         fact(jacobian(net.y[3], net.y[2]), "=", sp.Identity(net.m),
-             "A_3 = 0: dy_3/dy_2 = diag(sigma'(A_3 y_2 + b_3)) A_3 + I = I"),
+             r"$A_3 = 0$: $\partial y_3/\partial y_2 = \operatorname{diag}(\sigma'(A_3 y_2 + "
+             r"b_3)) A_3 + I = I$"),
         fact(g_1, "=", times(*[jacobian(net.y[k], net.y[k - 1]) for k in range(5, 1, -1)]),
-             "(iii) dy_L/dy_l = dy_L/dy_(L-1) dy_(L-1)/dy_(L-2) ... dy_(l+1)/dy_l"),
-        eq(net.product(1), "with the factors of (i); the factor for j = 3 is I"),
+             r"(iii) $\frac{\partial y_L}{\partial y_\ell} = "
+             r"\frac{\partial y_L}{\partial y_{L-1}} "
+             r"\frac{\partial y_{L-1}}{\partial y_{L-2}} \cdots "
+             r"\frac{\partial y_{\ell+1}}{\partial y_\ell}$"),
+        eq(net.product(1), r"with the factors of (i); the factor for $j = 3$ is $I$"),
         holds(sqnorm(g_1.T) > 0,
-              "the identity matrix in dy_l/dy_(l-1) prevents this (the product vanishing): "
-              "dy_5/dy_1 is nonzero although A_3 = 0"),
+              r"the identity matrix in $\partial y_\ell/\partial y_{\ell-1}$ prevents this "
+              r"(the product vanishing): $\partial y_5/\partial y_1$ is nonzero although "
+              r"$A_3 = 0$"),
         fact(jacobian(plain[5], plain[1]), "=", sp.ZeroMatrix(1, net.m),
-             "(contrast, not in the source) without the residual connections the product "
-             "vanishes: dh_5/dh_1 = 0 when A_3 = 0"),
+             r"(contrast, not in the source) without the residual connections the product "
+             r"vanishes: $\partial h_5/\partial h_1 = 0$ when $A_3 = 0$"),
         holds(sqnorm((g_1 * net.D(1)).T) <= sqnorm(g_1.T) * sqnorm(net.s(1)),
-              "It, However, is still possible that dy_L/db_l, dy_L/dA_l are small if "
-              "diag(sigma'(A_l y_(l-1) + b_l)) is small (l = 1: dy_L/db_1 = dy_L/dy_1 "
-              "diag(sigma'(.)) is bounded by ||sigma'(.)||)"),
+              r"It, However, is still possible that $\partial y_L/\partial b_\ell$, "
+              r"$\partial y_L/\partial A_\ell$ are small if "
+              r"$\operatorname{diag}(\sigma'(A_\ell y_{\ell-1} + b_\ell))$ is small "
+              r"($\ell = 1$: $\partial y_L/\partial b_1 = \partial y_L/\partial y_1 "
+              r"\operatorname{diag}(\sigma'(\cdot))$ is bounded by "
+              r"$\|\sigma'(\cdot)\|$)"),
     ],
 )

@@ -9,9 +9,8 @@ has in*out*k^2 weights and out biases; 32 branches have 32 times as many.
 
 Every count and both totals hold. The closing sentence "(The ratio is 213054/78592 = 2.71.)"
 has two problems: its numerator 213054 is not the total 213504 computed just before (two
-digits swapped), and "= 2.71" is not an exact equality. Read as "to two decimals":
-213054/78592 = 2.7109 rounds (and truncates) to 2.71; the true ratio 213504/78592 = 2.7166
-truncates to 2.71 but rounds to 2.72 (checked with floor(100 x + 1/2) and floor(100 x)).
+digits swapped), and "2.71", a value given to two decimals, is checked as the ratio of the
+totals rounded to two decimals, floor(100 x + 1/2)/100: 213504/78592 = 2.7166 rounds to 2.72.
 """
 import numpy as np
 import sympy as sp
@@ -54,11 +53,6 @@ def rounded(x):
                              evaluate=False), 100)
 
 
-def truncated(x):
-    """x truncated to two decimals, floor(100 x)/100, kept as written."""
-    return fraction(sp.floor(sp.Mul(100, x, evaluate=False), evaluate=False), 100)
-
-
 two_decimals = sp.Rational(271, 100)          # the source's 2.71, exactly (271/100)
 
 derivation = Derivation(
@@ -67,8 +61,8 @@ derivation = Derivation(
     source=Source("001_13a39b0b72803044.txt", "Problem 4 (a), solution"),
     scope=S,
     notes="Counts computed from Conv2d specifications (engine.nets.conv_weights/conv_biases). "
-          "The ratio sentence is encoded literally (typed numerator 213054, exact '= 2.71', "
-          "both refuted with corrections), then as the two-decimal statements it can mean.",
+          "The ratio sentence: the typed numerator 213054 is refuted against the total, and "
+          "'= 2.71' is checked as a two-decimal value of the ratio of the totals.",
     chain=[
         # For MyConvLayer,
         fact(my_counts[0], "=", sp.Integer(32768), "#weight of conv1 = 256 * 128 = 32768"),
@@ -92,29 +86,18 @@ derivation = Derivation(
         fact(N_My / N_STM, "=", fraction(213054, 78592), "(The ratio is 213054/78592",
              expect=REFUTED,
              note="The numerator is not the MyConvLayer total 213504 stated one line earlier "
-                  "(digits 5 and 0 swapped): 213054 != 213504.",
+                  "(digits 5 and 0 swapped): $213054 \\ne 213504$.",
              correction=[eq(fraction(213504, 78592),
                             "the ratio of the two totals computed above")]),
-        eq(two_decimals, "= 2.71.)", expect=REFUTED,
-           note="Not an exact equality: 213054/78592 = 2.71088... (and 213504/78592 = "
-                "2.71656...). '2.71' can only be a two-decimal value; which rounding holds is "
-                "checked in the next four facts.",
-           correction=[eq(sp.Rational(106527, 39296),
-                          "exactly: 213054/78592 in lowest terms (= 2.71088..., 2.71 only "
-                          "to two decimals)")]),
-        fact(rounded(fraction(213054, 78592)), "=", two_decimals,
-             "reading '= 2.71' as rounding to two decimals, with the numerator as typed: holds"),
-        fact(truncated(fraction(213054, 78592)), "=", two_decimals,
-             "reading '= 2.71' as truncation to two decimals, with the numerator as typed: "
-             "holds too"),
         fact(rounded(N_My / N_STM), "=", two_decimals,
-             "reading '= 2.71' as rounding to two decimals, with the true ratio 213504/78592",
+             "= 2.71.): a value given to two decimals, checked as the ratio of the two totals "
+             "rounded to two decimals, $\\lfloor 100 x + 1/2 \\rfloor / 100$",
              expect=REFUTED,
-             note="213504/78592 = 2.71656... rounds to 2.72, not 2.71; 2.71 is its truncation "
-                  "(next fact), or the rounding of the mistyped 213054/78592.",
-             correction=[eq(fraction(272, 100), "213504/78592 rounded to two decimals")]),
-        fact(truncated(N_My / N_STM), "=", two_decimals,
-             "reading '= 2.71' as truncation to two decimals, with the true ratio: holds"),
+             note="$213504/78592 = 2.71656\\ldots$ rounds to 2.72: the last digit is wrong. "
+                  "(2.71 is what the mistyped $213054/78592 = 2.71088\\ldots$ rounds to, and "
+                  "the truncation of the true ratio.)",
+             correction=[eq(fraction(272, 100), "$213504/78592 = 2.71656\\ldots$ rounded to "
+                                                "two decimals is 2.72")]),
     ],
 )
 

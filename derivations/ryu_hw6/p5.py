@@ -62,17 +62,22 @@ minimizer = Derivation(
     notation={"Xt": r"\tilde{X}", "theta_star": r"\theta^{\star}"},
     chain=[
         fact(grad(objective(theta), theta), "=", gradient,
-             "gradient of 1/2 ||X~ theta - Y||^2 + lambda/2 ||theta||^2"),
+             r"gradient of $\frac{1}{2} \|\tilde{X} \theta - Y\|^2 + \frac{\lambda}{2} "
+             r"\|\theta\|^2$"),
         fact(gradient.xreplace({theta: theta_star}), "=", sp.ZeroMatrix(p, 1),
-             "the gradient vanishes at theta* = (X~^T X~ + lambda I)^-1 X~^T Y"),
+             r"the gradient vanishes at $\theta^\star = (\tilde{X}^\intercal \tilde{X} + "
+             r"\lambda I)^{-1} \tilde{X}^\intercal Y$"),
         fact(jacobian(gradient, theta), "=", hessian,
-             "the Hessian is X~^T X~ + lambda I (derivative of the gradient)"),
+             r"the Hessian is $\tilde{X}^\intercal \tilde{X} + \lambda I$ (derivative of the "
+             r"gradient)"),
         holds(inner(v.T, hessian * v) >= lam * sqnorm(v),
-              "v^T (X~^T X~ + lambda I) v = ||X~ v||^2 + lambda ||v||^2 >= lambda ||v||^2 > 0 for "
-              "v != 0: the Hessian is positive definite"),
+              r"$v^\intercal (\tilde{X}^\intercal \tilde{X} + \lambda I) v = \|\tilde{X} v\|^2 + "
+              r"\lambda \|v\|^2 \ge \lambda \|v\|^2 > 0$ for $v \ne 0$: the Hessian is positive "
+              r"definite"),
         fact(objective(theta_star + v) - objective(theta_star), "=", v.T * hessian * v / 2,
-             "the objective is quadratic with zero gradient at theta*: moving by v adds "
-             "1/2 v^T H v > 0, so theta* is the unique global minimum"),
+             r"the objective is quadratic with zero gradient at $\theta^\star$: moving by $v$ "
+             r"adds $\frac{1}{2} v^\intercal H v > 0$, so $\theta^\star$ is the unique global "
+             r"minimum"),
     ],
 )
 
@@ -144,20 +149,22 @@ experiment_facts = []
 for seed in SEEDS:
     experiment_facts += [
         fact(peak_width_fixed(seed), ">=", sp.Rational(3, 4) * N_TRAIN,
-             f"seed {seed}: with lambda = 0.01 the test error peaks near p = N_train"),
+             f"seed {seed}: with $\\lambda = 0.01$ the test error peaks near "
+             r"$p = N_{\mathrm{train}}$"),
         fact(peak_width_fixed(seed), "<=", sp.Rational(5, 4) * N_TRAIN,
-             f"seed {seed}: ... and not beyond 1.25 N_train"),
+             f"seed {seed}: ... and not beyond " + r"$1.25 N_{\mathrm{train}}$"),
         fact(peak_width_tuned(seed), "<=", 50,
-             f"seed {seed}: with lambda tuned per p the peak disappears (the largest test error "
-             "is at the smallest widths)"),
+             f"seed {seed}: with $\\lambda$ tuned per $p$ the peak disappears (the largest test "
+             "error is at the smallest widths)"),
         fact(peak_reduction(seed), ">=", 2,
-             f"seed {seed}: at the peak width, tuning lambda lowers the test error at least "
+             f"seed {seed}: at the peak width, tuning $\\lambda$ lowers the test error at least "
              "two-fold"),
     ]
 
 experiment = Derivation(
     id="ryu-hw6/p5-experiment",
-    title="Regularization mitigates double descent (d = 35, N_train = 300, 5 seeds)",
+    title=r"Regularization mitigates double descent ($d = 35$, $N_{\mathrm{train}} = 300$, "
+          r"5 seeds)",
     source=Source(DOCUMENT, "Problem 5"),
     scope=Scope(),
     chain=experiment_facts,

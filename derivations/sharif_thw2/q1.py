@@ -70,20 +70,22 @@ softmax_vs_logistic = Derivation(
         fact(sp.exp(inner(w_l.T, x) + b_l) / (sp.exp(inner(w_l.T, x) + b_l)
                                               + sp.exp(inner((-w_l).T, x) - b_l)),
              "=", sp.exp(a) / Z,
-             "with w_s1 = w_l, w_s2 = -w_l, b_s1 = b_l, b_s2 = -b_l the first output is "
-             "e^{w_l x + b_l} / Z"),
+             r"with $w_{s1} = w_l$, $w_{s2} = -w_l$, $b_{s1} = b_l$, $b_{s2} = -b_l$ the first "
+             r"output is $e^{w_l \cdot x + b_l} / Z$"),
         fact(sp.exp(a) / Z, "=", sigmoid(a),
              "implied by the solution: with these substitutions softmax regression is logistic "
              "regression",
              expect=REFUTED,
-             note="The substitution doubles the logit: e^a / (e^a + e^-a) = 1 / (1 + e^{-2a}) = "
-                  "sigma(2a), not sigma(a). Softmax only depends on the difference of its "
-                  "logits, so the substitution must make w_s1 - w_s2 = w_l and b_s1 - b_s2 = b_l.",
-             correction=[eq(sigmoid(2 * a), "the first output is sigma(2(w_l . x + b_l))")]),
+             note=r"The substitution doubles the logit: $e^a / (e^a + e^{-a}) = 1 / (1 + e^{-2a}) "
+                  r"= \sigma(2a)$, not $\sigma(a)$. Softmax only depends on the difference of its "
+                  r"logits, so the substitution must make $w_{s1} - w_{s2} = w_l$ and "
+                  r"$b_{s1} - b_{s2} = b_l$.",
+             correction=[eq(sigmoid(2 * a), r"the first output is "
+                                            r"$\sigma(2(w_l \cdot x + b_l))$")]),
         fact(sp.exp(inner(w_l.T, x) + b_l) / (sp.exp(inner(w_l.T, x) + b_l) + sp.exp(0)), "=",
              sigmoid(a),
-             "corrected substitution: w_s1 = w_l, b_s1 = b_l, w_s2 = 0, b_s2 = 0 gives "
-             "e^a / (e^a + 1) = sigma(a), so logistic regression is softmax regression with one "
-             "logit pinned to zero"),
+             r"corrected substitution: $w_{s1} = w_l$, $b_{s1} = b_l$, $w_{s2} = 0$, $b_{s2} = 0$ "
+             r"gives $e^a / (e^a + 1) = \sigma(a)$, so logistic regression is softmax regression "
+             r"with one logit pinned to zero"),
     ],
 )

@@ -15,7 +15,7 @@ the computation (y, z, L, R) holds that node as the variable, as backprop does.
 """
 import sympy as sp
 
-from engine import Derivation, REFUTED, Scope, Source, eq, fact
+from engine import Derivation, REFUTED, Scope, Source, eq, fact, holds
 from engine.ops import jacobian, scalar_of
 
 DOCUMENT = "002_f457ea5a82bac99a.txt"
@@ -34,6 +34,14 @@ def times(*factors):
     return sp.Mul(*factors, evaluate=False)
 
 
+def dd(f, u):
+    """The LaTeX of the partial derivative of f by u, for the justifications."""
+    return r"\frac{\partial %s}{\partial %s}" % (f, u)
+
+
+UPSTREAM = r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z))$"
+
+
 # -- a: every gradient ------------------------------------------------------------------------
 S = Scope()
 w, x, b, t = S.scalars("w x b t")
@@ -49,51 +57,85 @@ through_z = times(d(L_reg, L), d(L, y), d(y, z))         # dL_reg/dL dL/dy dy/dz
 
 gradients = Derivation(
     id="sharif-thw2/q3a",
-    title="Gradients of an L2-regularized sigmoid unit (backprop through z = wx + b, y = sigma(z))",
+    title=r"Gradients of an $L_2$-regularized sigmoid unit (backprop through $z = wx + b$, "
+          r"$y = \sigma(z)$)",
     source=Source(DOCUMENT, "Question 3 a"),
     scope=S,
-    notes="z = wx + b, y = sigma(z), L = (y - t)^2/2, R = lambda w^2/2, L_reg = L + R (read off "
-          "the solution, see the module docstring). Derivatives by central finite differences; "
-          "with respect to a node (L, R, y, z) the node is held as the variable.",
+    notes=r"$z = wx + b$, $y = \sigma(z)$, $L = (y - t)^2/2$, $R = \lambda w^2/2$, "
+          r"$L_{reg} = L + R$ (read off the solution, see the module docstring). Derivatives by "
+          r"central finite differences; with respect to a node ($L$, $R$, $y$, $z$) the node is "
+          r"held as the variable.",
     chain=[
-        fact(d(L_reg, R), "=", 1, "dL_reg/dR = 1"),
-        fact(d(L_reg, y), "=", times(d(L_reg, L), d(L, y)),
-             "dL_reg/dy = dL_reg/dL dL/dy (garbled in the conversion: 'lambda/dL dL/dy')"),
-        eq(y - t, "= y - t"),
+        fact(d(L_reg, R), "=", 1, "$" + dd("L_{reg}", "R") + " = 1$"),
+        fact(d(L_reg, y), "=", times(lam, d(L, y)),
+             r"$\frac{\partial L_{reg}}{\partial y} = \frac{\lambda}{\partial L} "
+             r"\frac{\partial L}{\partial y}$, read as $\lambda \frac{\partial L}{\partial y}$ "
+             r"(the $\partial L$ cancelling)",
+             expect=REFUTED,
+             note=r"As written, $\frac{\lambda}{\partial L} \frac{\partial L}{\partial y}$ is "
+                  r"no chain-rule product: read literally it is $\lambda (y - t)$, which is not "
+                  r"$\partial L_{reg}/\partial y = y - t$ (the regularizer does not depend on "
+                  r"$y$). Probably $\frac{\partial L_{reg}}{\partial L}$ garbled, in the "
+                  r"solution or its conversion; the value the line gives, $y - t$, is right.",
+             correction=[eq(times(d(L_reg, L), d(L, y)),
+                            r"$\frac{\partial L_{reg}}{\partial L} "
+                            r"\frac{\partial L}{\partial y}$"),
+                         eq(y - t, r"$= y - t$")]),
+        fact(d(L_reg, y), "=", y - t, r"$\frac{\partial L_{reg}}{\partial y} = y - t$"),
         fact(d(L_reg, z), "=", times(d(L_reg, L), d(L, y)),
-             "dL_reg/dz = dL_reg/dL dL/dy = y - t", expect=REFUTED,
-             note="As written, this line repeats the product and value of dL_reg/dy under the "
-                  "label dL_reg/dz: dL_reg/dz lacks the factor dy/dz = sigma(z)(1 - sigma(z)), "
-                  "which is at most 1/4, so the two never agree when y != t. Probably a slip of "
-                  "the student or of the conversion (the next line gives the right dL_reg/dz); "
-                  "the correction is that next line.",
-             correction=[eq(through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
-                         eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))")]),
-        eq(y - t, "= y - t (the value of the product written, dL_reg/dL dL/dy)"),
-        fact(d(L_reg, z), "=", through_z, "dL_reg/dz = dL_reg/dL dL/dy dy/dz"),
-        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+             "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L") + dd("L", "y") + " = y - t$",
+             expect=REFUTED,
+             note=r"As written, this line repeats the product and value of "
+                  r"$\partial L_{reg}/\partial y$ under the label $\partial L_{reg}/\partial z$: "
+                  r"$\partial L_{reg}/\partial z$ lacks the factor $\partial y/\partial z = "
+                  r"\sigma(z)(1 - \sigma(z))$, which is at most $1/4$, so the two never agree "
+                  r"when $y \ne t$. Probably a slip of the student or of the conversion (the next "
+                  r"line gives the right $\partial L_{reg}/\partial z$); the correction is that "
+                  r"next line.",
+             correction=[eq(through_z, "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L")
+                            + dd("L", "y") + dd("y", "z") + "$"),
+                         eq(upstream, UPSTREAM)]),
+        eq(y - t, "$= y - t$ (the value of the product written, "
+                  "$" + dd("L_{reg}", "L") + dd("L", "y") + "$)"),
+        fact(d(L_reg, z), "=", through_z,
+             "$" + dd("L_{reg}", "z") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + "$"),
+        eq(upstream, UPSTREAM),
         fact(d(L_reg, w), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, w))
              + times(d(L_reg, R), d(R, w)),
-             "dL_reg/dw = dL_reg/dL dL/dy dy/dz dz/dw + dL_reg/dR dR/dw"),
+             "$" + dd("L_{reg}", "w") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "w") + " + " + dd("L_{reg}", "R") + dd("R", "w") + "$"),
         eq(times(y - t, sigma(z), 1 - sigma(z), x) + times(lam, w),
-           "= (y - t) x sigma(z) x (1 - sigma(z)) x x + lambda x w"),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times x + \lambda \times w$"),
         fact(d(L_reg, x), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, x)),
-             "dL_reg/dx = dL_reg/dL dL/dy dy/dz dz/dx"),
-        eq(times(y - t, sigma(z), 1 - sigma(z), w), "= (y - t) x sigma(z) x (1 - sigma(z)) x w"),
+             "$" + dd("L_{reg}", "x") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "x") + "$"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), w),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times w$"),
         fact(d(L_reg, b), "=", times(d(L_reg, L), d(L, y), d(y, z), d(z, b)),
-             "dL_reg/db = dL_reg/dL dL/dy dy/dz dz/db"),
-        eq(times(y - t, sigma(z), 1 - sigma(z), 1), "= (y - t) x sigma(z) x (1 - sigma(z)) x 1"),
-        eq(upstream, "= (y - t) x sigma(z) x (1 - sigma(z))"),
+             "$" + dd("L_{reg}", "b") + " = " + dd("L_{reg}", "L") + dd("L", "y") + dd("y", "z")
+             + dd("z", "b") + "$"),
+        eq(times(y - t, sigma(z), 1 - sigma(z), 1),
+           r"$= (y - t) \times \sigma(z) \times (1 - \sigma(z)) \times 1$"),
+        eq(upstream, UPSTREAM),
     ],
 )
+
 
 # -- c: one SGD step with learning rate 0.1 ---------------------------------------------------
 S = Scope()
 w_0, x_0, b_0, t = S.scalars("w_0 x_0 b_0 t")
+x = S.scalar("x")                                             # the 'x' the w-update writes
 lam = S.scalar("lambda", "positive")
 rate = sp.Rational(1, 10)
 z_0 = w_0 * x_0 + b_0
 L_reg_0 = (sigma(z_0) - t) ** 2 / 2 + lam * w_0 ** 2 / 2      # L_reg at (w_0, b_0, x_0)
+w_step = w_0 - rate * d(L_reg_0, w_0)                         # one SGD step at the example (x_0, t)
+
+
+def w_update(input_):
+    return w_0 - rate * (times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0), input_)
+                         + times(lam, w_0))
 
 
 sgd = Derivation(
@@ -101,17 +143,35 @@ sgd = Derivation(
     title="One SGD step (learning rate 0.1) for the L2-regularized sigmoid unit",
     source=Source(DOCUMENT, "Question 3 c"),
     scope=S,
-    notes="One SGD step w_1 = w_0 - 0.1 dL_reg/dw, b_1 = b_0 - 0.1 dL_reg/db at the example "
-          "(x_0, t), the derivatives by finite differences, against the solution's formulas. The solution's w-update multiplies by 'x' where "
-          "the example's input is x_0 (read as x_0). 't is the output of network for input "
-          "x_0' is the solution's wording; t is the target the loss compares y with.",
+    notes=r"One SGD step $w_1 = w_0 - 0.1\, \partial L_{reg}/\partial w$, "
+          r"$b_1 = b_0 - 0.1\, \partial L_{reg}/\partial b$ at the example $(x_0, t)$, the "
+          r"derivatives by finite differences, against the solution's formulas. The $w$-update "
+          r"as written multiplies by $x$, a symbol of its own here; 't is the output of network "
+          r"for input $x_0$' is checked as the statement $t = \sigma(w_0 x_0 + b_0)$.",
     chain=[
-        fact(w_0 - rate * d(L_reg_0, w_0), "=", w_0 - rate * (times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0), x_0)
-                                     + times(lam, w_0)),
-             "Update rule for w: w_1 = w_0 - 0.1 x ((sigma(w_0 x_0 + b_0) - t) x "
-             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0)) x x + lambda x w_0)"),
-        fact(b_0 - rate * d(L_reg_0, b_0), "=", b_0 - rate * times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0)),
-             "Update rule for b: b_1 = b_0 - 0.1 x (sigma(w_0 x_0 + b_0) - t) x "
-             "sigma(w_0 x_0 + b_0) x (1 - sigma(w_0 x_0 + b_0))"),
+        fact(w_step, "=", w_update(x),
+             r"Update rule for $w$: $w_1 = w_0 - 0.1 \times ((\sigma(w_0 x_0 + b_0) - t) \times "
+             r"\sigma(w_0 x_0 + b_0) \times (1 - \sigma(w_0 x_0 + b_0)) \times x + \lambda "
+             r"\times w_0)$",
+             expect=REFUTED,
+             note=r"The update multiplies by $x$, but the step is taken at the example's input "
+                  r"$x_0$ (every other factor is evaluated at $x_0$); with $x \ne x_0$ the "
+                  r"formula is not the gradient step. A slip for $x_0$.",
+             correction=[eq(w_update(x_0), r"with $x_0$ in place of $x$")]),
+        fact(b_0 - rate * d(L_reg_0, b_0), "=",
+             b_0 - rate * times(sigma(z_0) - t, sigma(z_0), 1 - sigma(z_0)),
+             r"Update rule for $b$: $b_1 = b_0 - 0.1 \times (\sigma(w_0 x_0 + b_0) - t) \times "
+             r"\sigma(w_0 x_0 + b_0) \times (1 - \sigma(w_0 x_0 + b_0))$"),
+        fact(t, "=", sigma(z_0), r"$t$ is the output of network for input $x_0$",
+             expect=REFUTED,
+             note=r"$t$ is the target of the example $(x_0, t)$, which the loss "
+                  r"$L = (y - t)^2/2$ compares the network's output $y = \sigma(w_0 x_0 + b_0)$ "
+                  r"with; it is free, not the output. Were it the output, the loss would be 0 "
+                  r"and both updates would lose their data term, as the correction shows.",
+             correction=[holds(sp.Implies(sp.Eq(t, sigma(z_0)),
+                                          sp.Eq(w_update(x_0), w_0 - rate * lam * w_0)),
+                               r"were $t$ the output $\sigma(w_0 x_0 + b_0)$, the $w$-update "
+                               r"would be $w_0 - 0.1 \lambda w_0$: the example would teach "
+                               r"nothing")]),
     ],
 )

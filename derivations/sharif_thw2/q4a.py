@@ -36,11 +36,11 @@ facts = []
 for t in range(1, T + 1):
     m_t, v_t = moments_after(t)
     facts.append(fact(E(m_t / (1 - beta_1 ** t)), "=", mu,
-                      f"t = {t}: m_hat_t = m_t / (1 - beta_1^t) 'prevents bias towards zero': "
-                      "E[m_hat_t] = E[g]"))
+                      f"$t = {t}$: " + r"$\hat{m}_t = m_t / (1 - \beta_1^t)$ 'prevents bias "
+                      r"towards zero': $E[\hat{m}_t] = E[g]$"))
     facts.append(fact(E(v_t / (1 - beta_2 ** t)), "=", s + mu ** 2,
-                      f"t = {t}: v_hat_t = v_t / (1 - beta_2^t) 'ensures unbiased estimates': "
-                      "E[v_hat_t] = E[g^2]"))
+                      f"$t = {t}$: " + r"$\hat{v}_t = v_t / (1 - \beta_2^t)$ 'ensures unbiased "
+                      r"estimates': $E[\hat{v}_t] = E[g^2]$"))
 
 adam = Derivation(
     id="sharif-thw2/q4a",

@@ -39,20 +39,23 @@ w_new = S.define("w_new", plus(w_old, times(-eps, grad(w_old.T * H * w_old, w_ol
 
 gradient = Derivation(
     id="sharif-thw2/q5a",
-    title="Gradient of w^T H w in the eigenbasis of H, and the gradient-descent update",
+    title=r"Gradient of $w^\intercal H w$ in the eigenbasis of $H$, and the gradient-descent "
+          r"update",
     source=Source(DOCUMENT, "Question 5 a"),
     scope=S,
     chain=[
         grad(w.T * H * w, w),
-        eq(2 * H * w, "The gradient of J with respect to w is given by: nabla J(w) = 2Hw"),
+        eq(2 * H * w, r"The gradient of $J$ with respect to $w$ is given by: "
+                      r"$\nabla J(w) = 2Hw$"),
         eq(2 * (Q * Lam * Q.T) * w,
-           "substitute the eigenvalue decomposition of H into the expression for the gradient"),
+           r"substitute the eigenvalue decomposition of $H$ into the expression for the "
+           r"gradient"),
         eq(times(2, Q, Lam, times(Q.T, w)),
-           "Using the fact that Q^T Q = I ... we can simplify this expression (only the "
-           "brackets move: associativity, Q^T Q = I is not used)"),
+           r"Using the fact that $Q^\intercal Q = I$ ... we can simplify this expression (only "
+           r"the brackets move: associativity, $Q^\intercal Q = I$ is not used)"),
         fact(w_new, "=", plus(w_old, times(-eps, grad(w_old.T * H * w_old, w_old))),
-             "the update rule for the gradient descent method: "
-             "w_new = w_old - epsilon nabla J(w_old)"),
+             r"the update rule for the gradient descent method: "
+             r"$w_{\text{new}} = w_{\text{old}} - \epsilon \nabla J(w_{\text{old}})$"),
         eq(plus(w_old, times(-2 * eps, Q, Lam, times(Q.T, w_old))),
            "Substitute the expression for the gradient"),
     ],
@@ -73,20 +76,25 @@ step_matrix = Q * (I - 2 * eps * Lam) * Q.T                          # Q (I - 2 
 
 closed_form = Derivation(
     id="sharif-thw2/q5b",
-    title="Gradient descent on w^T H w after t steps: w_t = Q (I - 2 eps Lambda)^t Q^T w_0",
+    title=r"Gradient descent on $w^\intercal H w$ after $t$ steps: "
+          r"$w_t = Q (I - 2 \epsilon \Lambda)^t Q^\intercal w_0$",
     source=Source(DOCUMENT, "Question 5 b"),
     scope=S,
     chain=[
         fact(w_1, "=", w_0 - 2 * eps * Q * Lam * Q.T * w_0,
-             "We know that: w_t = w_{t-1} - 2 epsilon Q Lambda (Q^T w_{t-1}). So: (t = 1)"),
-        eq((I - 2 * eps * Q * Lam * Q.T) * w_0, "factor out w_0"),
-        eq(step_matrix * w_0, "= Q (I - 2 epsilon Lambda) Q^T w_0 (I = Q Q^T, Q orthogonal)"),
-        fact(w_2, "=", step_matrix * w_1, "w_2 = Q (I - 2 epsilon Lambda) Q^T w_1 (t = 2)"),
-        eq(times(step_matrix, step_matrix, w_0), "substitute w_1"),
-        eq(Q * (I - 2 * eps * Lam) ** 2 * Q.T * w_0, "Q^T Q = I in the middle"),
+             r"We know that: $w_t = w_{t-1} - 2\epsilon Q\Lambda(Q^\intercal w_{t-1})$. So: "
+             r"($t = 1$)"),
+        eq((I - 2 * eps * Q * Lam * Q.T) * w_0, r"factor out $w_0$"),
+        eq(step_matrix * w_0, r"$= Q(I - 2\epsilon \Lambda) Q^\intercal w_0$ "
+                              r"($I = Q Q^\intercal$, $Q$ orthogonal)"),
+        fact(w_2, "=", step_matrix * w_1,
+             r"$w_2 = Q(I - 2\epsilon \Lambda) Q^\intercal w_1$ ($t = 2$)"),
+        eq(times(step_matrix, step_matrix, w_0), r"substitute $w_1$"),
+        eq(Q * (I - 2 * eps * Lam) ** 2 * Q.T * w_0, r"$Q^\intercal Q = I$ in the middle"),
         fact(sp.MatPow(I - 2 * eps * H, t) * w_0, "=", Q * sp.MatPow(I - 2 * eps * Lam, t) * Q.T * w_0,
-             "w_t = Q (I - 2 epsilon Lambda)^t Q^T w_0 (vdots: w_t = (I - 2 epsilon H) w_{t-1} "
-             "unrolled t times is (I - 2 epsilon H)^t w_0)"),
+             r"$w_t = Q(I - 2\epsilon \Lambda)^t Q^\intercal w_0$ ($\vdots$: "
+             r"$w_t = (I - 2\epsilon H) w_{t-1}$ unrolled $t$ times is "
+             r"$(I - 2\epsilon H)^t w_0$)"),
     ],
 )
 
@@ -116,41 +124,47 @@ per_eigenvalue = condition(lam[i])
 
 step_size = Derivation(
     id="sharif-thw2/q5c",
-    title="Gradient descent on w^T H w converges for 0 < eps < 1 / lambda_max",
+    title=r"Gradient descent on $w^\intercal H w$ converges for "
+          r"$0 < \epsilon < 1 / \lambda_{\max}$",
     source=Source(DOCUMENT, "Question 5 c"),
     scope=S,
-    notes="The conclusion is right for J = w^T H w with H positive definite. The source's "
-          "condition -1 < 1 - 2 eps lambda_i < 1 is meant for every eigenvalue i; it is checked "
-          "here at the largest eigenvalue lambda_max (which gives eps < 1 / lambda_max) and, "
-          "for the converse, at every eigenvalue lambda_i = r lambda_max with 0 < r <= 1. The "
-          "middle step '=> eps < 1 / lambda_max' keeps only the upper bound: the right-hand "
-          "inequality 1 - 2 eps lambda_i < 1 gives eps > 0, which the final condition restores. "
-          "The equalities that make the condition the right one (the iteration matrix is "
-          "Q (I - 2 eps Lambda) Q^T, and in the eigenbasis each coordinate of w_t is scaled by "
-          "(1 - 2 eps lambda_i)^t) are implicit in the source and checked below.",
+    notes=r"The conclusion is right for $J = w^\intercal H w$ with $H$ positive definite. The "
+          r"source's condition $-1 < 1 - 2\epsilon\lambda_i < 1$ is meant for every eigenvalue "
+          r"$i$; it is checked here at the largest eigenvalue $\lambda_{\max}$ (which gives "
+          r"$\epsilon < 1/\lambda_{\max}$) and, for the converse, at every eigenvalue "
+          r"$\lambda_i = r \lambda_{\max}$ with $0 < r \le 1$. The middle step "
+          r"'$\Rightarrow \epsilon < 1/\lambda_{\max}$' keeps only the upper bound: the "
+          r"right-hand inequality $1 - 2\epsilon\lambda_i < 1$ gives $\epsilon > 0$, which the "
+          r"final condition restores. The equalities that make the condition the right one (the "
+          r"iteration matrix is $Q(I - 2\epsilon\Lambda)Q^\intercal$, and in the eigenbasis "
+          r"each coordinate of $w_t$ is scaled by $(1 - 2\epsilon\lambda_i)^t$) are implicit in "
+          r"the source and checked below.",
     chain=[
         fact(w.T * H * w, ">", 0,
-             "The matrix H must be positive definite. This condition ensures that the "
-             "objective function has a unique minimum (J(w) > J(0) = 0 for w != 0)"),
+             r"The matrix $H$ must be positive definite. This condition ensures that the "
+             r"objective function has a unique minimum ($J(w) > J(0) = 0$ for $w \ne 0$)"),
         fact(sp.And(sp.Lt(-1, entry), sp.Lt(entry, 1)), "=>", per_eigenvalue,
-             "-1 < (I - 2 epsilon Lambda) < 1 => -1 < 1 - 2 epsilon lambda_i < 1 "
-             "(the diagonal matrix read entrywise: Lambda_ii = lambda_i)"),
+             r"$-1 < (I - 2\epsilon\Lambda) < 1 \Rightarrow -1 < 1 - 2\epsilon\lambda_i < 1$ "
+             r"(the diagonal matrix read entrywise: $\Lambda_{ii} = \lambda_i$)"),
         fact(condition(lambda_max), "=>", sp.Lt(eps, 1 / lambda_max),
-             "=> epsilon < 1 / lambda_max (the condition for every i, in particular for the "
-             "largest eigenvalue lambda_max)"),
+             r"$\Rightarrow \epsilon < \frac{1}{\lambda_{\max}}$ (the condition for every $i$, "
+             r"in particular for the largest eigenvalue $\lambda_{\max}$)"),
         fact(condition(lambda_max), "<=>", sp.And(sp.Lt(0, eps), sp.Lt(eps, 1 / lambda_max)),
-             "So the step size must be chosen such that it satisfies 0 < epsilon < "
-             "1 / lambda_max, where lambda_max is the maximum eigenvalue of H"),
+             r"So the step size must be chosen such that it satisfies "
+             r"$0 < \epsilon < \frac{1}{\lambda_{\max}}$, where $\lambda_{\max}$ is the maximum "
+             r"eigenvalue of $H$"),
         holds(sp.Implies(sp.And(sp.Lt(0, eps), sp.Lt(eps, 1 / lambda_max)),
                          condition(r * lambda_max)),
-              "implicit: 0 < epsilon < 1 / lambda_max then gives the condition for every "
-              "eigenvalue lambda_i = r lambda_max, 0 < r <= 1, not only the largest"),
+              r"implicit: $0 < \epsilon < 1/\lambda_{\max}$ then gives the condition for every "
+              r"eigenvalue $\lambda_i = r \lambda_{\max}$, $0 < r \le 1$, not only the largest"),
         fact(I - 2 * eps * H, "=", Q * (I - 2 * eps * Lam) * Q.T,
-             "implicit: the iteration matrix of part b, w_t = (I - 2 epsilon H) w_{t-1}, has "
-             "the eigenvalues 1 - 2 epsilon lambda_i on the diagonal of I - 2 epsilon Lambda"),
+             r"implicit: the iteration matrix of part b, $w_t = (I - 2\epsilon H) w_{t-1}$, has "
+             r"the eigenvalues $1 - 2\epsilon\lambda_i$ on the diagonal of "
+             r"$I - 2\epsilon\Lambda$"),
         fact(Q.T * w_t, "=", sp.MatPow(I - 2 * eps * Lam, t) * (Q.T * w_0),
-             "implicit: in the eigenbasis, each coordinate of w_t is scaled by "
-             "(1 - 2 epsilon lambda_i)^t, so w_t -> 0 iff every |1 - 2 epsilon lambda_i| < 1"),
+             r"implicit: in the eigenbasis, each coordinate of $w_t$ is scaled by "
+             r"$(1 - 2\epsilon\lambda_i)^t$, so $w_t \to 0$ iff every "
+             r"$|1 - 2\epsilon\lambda_i| < 1$"),
     ],
 )
 
@@ -177,29 +191,36 @@ w_new = S.define("w_new", newton_step(sp.Inverse(hessian)))
 
 newton = Derivation(
     id="sharif-thw2/q5d",
-    title="Newton's method on w^T H w: w_new = (1 - eta) w_old",
+    title=r"Newton's method on $w^\intercal H w$: "
+          r"$w_{\text{new}} = (1 - \eta) w_{\text{old}}$",
     source=Source(DOCUMENT, "Question 5 d"),
     scope=S,
-    notes="The source writes the Newton update as w_old - eta H^{-1} nabla J(w_old) with H the "
-          "Hessian of J, then says the Hessian of w^T H w is 2H: the same letter names two "
-          "matrices. Here the Hessian is H_J = 2H, a definition; that it is the Hessian is "
-          "checked in the form nabla_w (v^T nabla J(w)) = 2H v for every v (the engine has no "
-          "Hessian operator). H positive definite makes 2H invertible. With eta = 1 one Newton "
-          "step lands on the minimum w = 0; the closing remarks on the choice of eta are prose.",
+    notes=r"The source writes the Newton update as $w_{\text{old}} - \eta H^{-1} \nabla "
+          r"J(w_{\text{old}})$ with $H$ the Hessian of $J$, then says the Hessian of "
+          r"$w^\intercal H w$ is $2H$: the same letter names two matrices. Here the Hessian is "
+          r"$H_J = 2H$, a definition; that it is the Hessian is checked in the form "
+          r"$\nabla_w (v^\intercal \nabla J(w)) = 2H v$ for every $v$ (the engine has no Hessian "
+          r"operator). $H$ positive definite makes $2H$ invertible. With $\eta = 1$ one Newton "
+          r"step lands on the minimum $w = 0$; the closing remarks on the choice of $\eta$ are "
+          r"prose.",
     chain=[
         fact(grad(w.T * H * w, w), "=", 2 * H * w,
-             "the objective function is w^T H w: nabla J(w) = 2Hw (part a)"),
+             r"the objective function is $w^\intercal H w$: $\nabla J(w) = 2Hw$ (part a)"),
         fact(grad(v.T * (2 * H * w), w), "=", 2 * H * v,
-             "so the Hessian matrix is simply 2H (the derivative of nabla J(w) = 2Hw along any "
-             "direction v is 2H v)"),
+             r"so the Hessian matrix is simply $2H$ (the derivative of $\nabla J(w) = 2Hw$ along "
+             r"any direction $v$ is $2H v$)"),
         fact(w_new, "=", newton_step(sp.Inverse(hessian)),
-             "In Newton's method, the update rule for the weight vector w is given by: "
-             "w_new = w_old - eta (H^{-1} nabla J(w_old)), H the Hessian"),
-        eq(newton_step(sp.Inverse(two_H)), "w_new = w_old - eta ((2H)^{-1} nabla J(w_old))"),
+             r"In Newton's method, the update rule for the weight vector $w$ is given by: "
+             r"$w_{\text{new}} = w_{\text{old}} - \eta(H^{-1}\nabla J(w_{\text{old}}))$, $H$ "
+             r"the Hessian"),
+        eq(newton_step(sp.Inverse(two_H)),
+           r"$w_{\text{new}} = w_{\text{old}} - \eta((2H)^{-1}\nabla J(w_{\text{old}}))$"),
         eq(plus(w_old, times(-eta, sp.Inverse(two_H), two_H, w_old)),
-           "=> w_new = w_old - eta ((2H)^{-1} 2H w_old)"),
-        eq(plus(w_old, times(-eta, I, w_old)), "=> w_new = w_old - eta I w_old"),
-        eq(times(plus(I, times(-eta, I)), w_old), "w_new = (I - eta I) w_old"),
-        eq((1 - eta) * w_old, "w_new = (1 - eta) w_old"),
+           r"$\Rightarrow w_{\text{new}} = w_{\text{old}} - \eta((2H)^{-1}2Hw_{\text{old}})$"),
+        eq(plus(w_old, times(-eta, I, w_old)),
+           r"$\Rightarrow w_{\text{new}} = w_{\text{old}} - \eta I w_{\text{old}}$"),
+        eq(times(plus(I, times(-eta, I)), w_old),
+           r"$w_{\text{new}} = (I - \eta I) w_{\text{old}}$"),
+        eq((1 - eta) * w_old, r"$w_{\text{new}} = (1 - \eta) w_{\text{old}}$"),
     ],
 )

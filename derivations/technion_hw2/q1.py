@@ -38,14 +38,16 @@ def double_sum(summand, upper):
 
 risk = Derivation(
     id="technion-hw2/q1-risk",
-    title="Ridge regression: the excess risk ||w_mu - w_true||^2 as the question writes it",
+    title=r"Ridge regression: the excess risk $\|w_\mu - w_{\mathrm{true}}\|^2$ as the "
+          r"question writes it",
     source=Source("000_c66762b86c6c83bf.txt", "Question 1, definition of R(w_mu)"),
     scope=S,
     chain=[
         sqnorm(w_mu - w_true),
         eq(sqnorm(A * w_true + B * epsilon),
-           "R(w_mu) = ||w_mu - w_true||^2 = ||(H_mu^-1 H - I) w_true + H_mu^-1 X^T epsilon||^2 "
-           "(w_mu = H_mu^-1 X^T y with y = X w_true + epsilon)"),
+           r"$R(w_\mu) = \|w_\mu - w_{\mathrm{true}}\|^2 = \|(H_\mu^{-1} H - I) "
+           r"w_{\mathrm{true}} + H_\mu^{-1} X^\intercal \epsilon\|^2$ "
+           r"($w_\mu = H_\mu^{-1} X^\intercal y$ with $y = X w_{\mathrm{true}} + \epsilon$)"),
     ],
 )
 
@@ -57,38 +59,40 @@ def after_second_moments(c):
         eq(c * sp.Sum(inner(col(A, i).T, col(A, i)), (i, 1, d))
            + sp.Sum(sigma_epsilon**2 * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, i)),
                     (i, 1, N)),
-           "the delta_ij keeps only the terms i = j"),
+           r"the $\delta_{ij}$ keeps only the terms $i = j$"),
         eq(c * tr(A**2) + sigma_epsilon**2 * tr(X * H_mu**-2 * X.T),
-           "sum of (A)_i^T (A)_i is a trace; hint: sum_i (X H_mu^-1)_i (H_mu^-1 X^T)_i = "
-           "Tr[X H_mu^-2 X^T]"),
+           r"a sum of $(A)_i^\intercal (A)_i$ is a trace; hint: $\sum_i (X H_\mu^{-1})_i "
+           r"(H_\mu^{-1} X^\intercal)_i = \mathrm{Tr}[X H_\mu^{-2} X^\intercal]$"),
         eq(c * tr(A**2) + sigma_epsilon**2 * tr(X.T * X * H_mu**-2),
            "cyclic property of the trace"),
         eq(c * tr(((H + mu * I)**-1 * H - I)**2) + sigma_epsilon**2 * tr(H * (H + mu * I)**-2),
-           "H_mu = H + mu I and X^T X = H"),
+           r"$H_\mu = H + \mu I$ and $X^\intercal X = H$"),
         eq(c * tr(((U * Lambda * U.T + mu * I)**-1 * U * Lambda * U.T - I)**2)
            + sigma_epsilon**2 * tr(U * Lambda * U.T * (U * Lambda * U.T + mu * I)**-2),
-           "eigendecomposition H = U Lambda U^T"),
+           r"eigendecomposition $H = U \Lambda U^\intercal$"),
         eq(c * tr((U * (Lambda + mu * I)**-1 * U.T * U * Lambda * U.T - I)**2)
            + sigma_epsilon**2 * tr(U * Lambda * U.T * U * (Lambda + mu * I)**-2 * U.T),
-           "(U Lambda U^T + mu I)^-1 = U (Lambda + mu I)^-1 U^T since U U^T = I"),
+           r"$(U \Lambda U^\intercal + \mu I)^{-1} = U (\Lambda + \mu I)^{-1} U^\intercal$ "
+           r"since $U U^\intercal = I$"),
         eq(c * tr((U * (Lambda + mu * I)**-1 * Lambda * U.T - I)**2)
            + sigma_epsilon**2 * tr(U * Lambda * (Lambda + mu * I)**-2 * U.T),
-           "U^T U = I"),
+           r"$U^\intercal U = I$"),
         eq(c * tr(U * ((Lambda + mu * I)**-1 * Lambda - I)**2 * U.T)
            + sigma_epsilon**2 * tr(U * Lambda * (Lambda + mu * I)**-2 * U.T),
-           "I = U U^T, so the square is U (...)^2 U^T"),
+           r"$I = U U^\intercal$, so the square is $U (\dots)^2 U^\intercal$"),
         eq(c * tr(((Lambda + mu * I)**-1 * Lambda - I)**2)
            + sigma_epsilon**2 * tr(Lambda * (Lambda + mu * I)**-2),
-           "cyclic property of the trace and U^T U = I"),
+           r"cyclic property of the trace and $U^\intercal U = I$"),
         eq(c * sp.Sum((lam[i] / (lam[i] + mu) - 1)**2, (i, 1, d))
            + sigma_epsilon**2 * sp.Sum(lam[i] / (lam[i] + mu)**2, (i, 1, d)),
-           "the matrices are diagonal with entries lambda_i"),
+           r"the matrices are diagonal with entries $\lambda_i$"),
     ]
 
 
 def final_line(c):
     return eq(sp.Sum((c * mu**2 + sigma_epsilon**2 * lam[i]) / (lam[i] + mu)**2, (i, 1, d)),
-              "lambda_i / (lambda_i + mu) - 1 = -mu / (lambda_i + mu); combine the sums")
+              r"$\frac{\lambda_i}{\lambda_i + \mu} - 1 = -\frac{\mu}{\lambda_i + \mu}$; "
+              r"combine the sums")
 
 
 bayes_risk = Derivation(
@@ -100,38 +104,44 @@ bayes_risk = Derivation(
                 sp.Sum(((sigma_w**2 / d) * mu**2 + sigma_epsilon**2 * lam[i]) / (lam[i] + mu)**2,
                        (i, 1, d)),
                 expect=REFUTED,
-                note="The source's chain ends at sigma_w^2 mu^2 where the claim has "
-                     "(sigma_w^2/d) mu^2: with d >= 2 the two differ. The 1/d is dropped at "
-                     "step 4 (E[w_i w_j] = sigma_w^2 delta_ij; it is sigma_w^2/d delta_ij for "
-                     "w_true ~ N(0, sigma_w^2/d I)); the correction of step 4 reaches the claim."),
+                note=r"The source's chain ends at $\sigma_w^2 \mu^2$ where the claim has "
+                     r"$(\sigma_w^2/d) \mu^2$: with $d \ge 2$ the two differ. The $1/d$ is "
+                     r"dropped at step 4 ($E[w_i w_j] = \sigma_w^2 \delta_{ij}$; it is "
+                     r"$\frac{\sigma_w^2}{d} \delta_{ij}$ for $w_{\mathrm{true}} \sim "
+                     r"\mathcal{N}(0, \frac{\sigma_w^2}{d} I)$); the correction of step 4 reaches "
+                     r"the claim."),
     chain=[
         E(sqnorm(A * w_true + B * epsilon)),
         eq(E(sqnorm(A * w_true)) + E(sqnorm(B * epsilon)),
-           "expand the square; the cross term has zero mean (w_true and epsilon are independent "
-           "and centred)"),
+           r"expand the square; the cross term has zero mean ($w_{\mathrm{true}}$ and "
+           r"$\epsilon$ are independent and centred)"),
         eq(E(w_true.T * A * A * w_true) + E(epsilon.T * X * H_mu**-1 * H_mu**-1 * X.T * epsilon),
-           "||v||^2 = v^T v, and H_mu^-1, A are symmetric"),
+           r"$\|v\|^2 = v^\intercal v$, and $H_\mu^{-1}$, $A$ are symmetric"),
         eq(double_sum(E(inner(row(w_true, i), row(w_true, j)))
                       * inner(col(A, i).T, col(A, j)), d)
            + double_sum(E(inner(row(epsilon, i), row(epsilon, j)))
                         * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
-           "write the quadratic forms as double sums; hint: E[eps^T X H^-1 H^-1 X^T eps] = "
-           "sum_ij E[eps_i eps_j] (X H^-1)_i (H^-1 X^T)_j"),
+           r"write the quadratic forms as double sums; hint: $E[\epsilon^\intercal X H^{-1} "
+           r"H^{-1} X^\intercal \epsilon] = \sum_{ij} E[\epsilon_i \epsilon_j] (X H^{-1})_i "
+           r"(H^{-1} X^\intercal)_j$"),
         eq(double_sum(sigma_w**2 * sp.KroneckerDelta(i, j) * inner(col(A, i).T, col(A, j)), d)
            + double_sum(sigma_epsilon**2 * sp.KroneckerDelta(i, j)
                         * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
-           "E[w_i w_j] = sigma_w^2 delta_ij; hint: E[eps_i eps_j] = sigma_eps^2 delta_ij",
+           r"$E[w_i w_j] = \sigma_w^2 \delta_{ij}$; hint: $E[\epsilon_i \epsilon_j] = "
+           r"\sigma_\epsilon^2 \delta_{ij}$",
            expect=REFUTED,
-           note="The source's error: w_true ~ N(0, sigma_w^2/d I) gives E[w_i w_j] = "
-                "(sigma_w^2/d) delta_ij, so the factor 1/d is lost here (the sides differ "
-                "whenever d >= 2). The correction keeps it and reaches the claim.",
+           note=r"The source's error: $w_{\mathrm{true}} \sim \mathcal{N}(0, "
+                r"\frac{\sigma_w^2}{d} I)$ gives $E[w_i w_j] = \frac{\sigma_w^2}{d} "
+                r"\delta_{ij}$, so the factor $1/d$ is lost here (the sides differ whenever "
+                r"$d \ge 2$). The correction keeps it and reaches the claim.",
            correction=[
                eq(double_sum((sigma_w**2 / d) * sp.KroneckerDelta(i, j)
                              * inner(col(A, i).T, col(A, j)), d)
                   + double_sum(sigma_epsilon**2 * sp.KroneckerDelta(i, j)
                                * inner(row(X * H_mu**-1, i), col(H_mu**-1 * X.T, j)), N),
-                  "E[w_i w_j] = (sigma_w^2/d) delta_ij since Cov(w_true) = sigma_w^2/d I; "
-                  "E[eps_i eps_j] = sigma_eps^2 delta_ij"),
+                  r"$E[w_i w_j] = \frac{\sigma_w^2}{d} \delta_{ij}$ since "
+                  r"$\mathrm{Cov}(w_{\mathrm{true}}) = \frac{\sigma_w^2}{d} I$; "
+                  r"$E[\epsilon_i \epsilon_j] = \sigma_\epsilon^2 \delta_{ij}$"),
                *after_second_moments(sigma_w**2 / d),
                final_line(sigma_w**2 / d),
            ]),

@@ -134,19 +134,20 @@ k1 = S1.scalar("k", "positive_integer")
 
 probability = Derivation(
     id="technion-hw2/q2-probability",
-    title="Guess and check: P(w = w*) = q^-k",
+    title=r"Guess and check: $P(\mathbf{w} = \mathbf{w}_*) = q^{-k}$",
     source=Source(DOCUMENT, "Question 2.1, Solution 2.1"),
     scope=S1, notation=NOTATION,
-    notes="q = 2m + 1 levels (q odd). The enumeration draws every w in Q^k for q = 1, 3, 5 "
-          "and k = 1, 2, 3 and counts the draws equal to each teacher w*.",
+    notes=r"$q = 2m + 1$ levels ($q$ odd). The enumeration draws every $\mathbf{w}$ in $Q^k$ "
+          r"for $q = 1, 3, 5$ and $k = 1, 2, 3$ and counts the draws equal to each teacher "
+          r"$\mathbf{w}_*$.",
     chain=[
         holds(ForAll(sp.Eq(Count(sp.Eq(w_, t_), (w_, Vectors(levels(q_), k_))) / q_**k_,
                            q_**-k_),
                      (q_, [1, 3, 5]), (k_, Integers(1, 3)), (t_, Vectors(levels(q_), k_))),
-              "to get specific weights we set each of the k weights to a specific value out "
-              "of q possible values (every draw counted)"),
+              r"to get specific weights we set each of the $k$ weights to a specific value out "
+              r"of $q$ possible values (every draw counted)"),
         fact(sp.Product(1 / q1, (i_, 1, k1)), "=", q1**-k1,
-             "since the weights are i.i.d this entails P(w = w*) = q^-k"),
+             r"since the weights are i.i.d this entails $P(\mathbf{w} = \mathbf{w}_*) = q^{-k}$"),
     ],
 )
 
@@ -159,27 +160,28 @@ d0, d1s, d1 = (S2.scalar(name, "positive_integer") for name in ("d_0", "d_1s", "
 
 teacher_bound = Derivation(
     id="technion-hw2/q2-p-star",
-    title="Guess and check: p* >= q^-(d0 d1* + d1), also by enumerating tiny networks",
+    title=r"Guess and check: $p_* \ge q^{-d_0 d_1^* - d_1}$, also by enumerating tiny networks",
     source=Source(DOCUMENT, "Question 2.2, Solution 2.2"),
     scope=S2, notation=NOTATION,
-    notes="The enumeration takes q = 3, d0 in {1, 2}, d1 in {2, 3}, every d1* < d1 and every "
-          "teacher w* in Q^k with at most d1* non-zero neurons; p* is the exact share of the "
-          "q^k students computing the teacher's function on all of R^{d0} (sign(0) = 0, as "
-          "SymPy and NumPy define it; the labels are +-1 almost everywhere).",
+    notes=r"The enumeration takes $q = 3$, $d_0 \in \{1, 2\}$, $d_1 \in \{2, 3\}$, every "
+          r"$d_1^* < d_1$ and every teacher $\mathbf{w}_*$ in $Q^k$ with at most $d_1^*$ non-zero "
+          r"neurons; $p_*$ is the exact share of the $q^k$ students computing the teacher's "
+          r"function on all of $\mathbb{R}^{d_0}$ ($\mathrm{sign}(0) = 0$, as SymPy and NumPy "
+          r"define it; the labels are $\pm 1$ almost everywhere).",
     chain=[
         fact((d0 * d1s + d1s) + (d1 - d1s), "=", d0 * d1s + d1,
-             "we need to sample correctly all the input and output weights of the d1* hidden "
-             "neurons in the teacher, and '0' in the output weights of the (d1 - d1*) other "
-             "student neurons"),
+             r"we need to sample correctly all the input and output weights of the $d_1^*$ "
+             r"hidden neurons in the teacher, and '0' in the output weights of the "
+             r"$(d_1 - d_1^*)$ other student neurons"),
         fact(q2**-(d0 * d1s + d1s) * q2**-(d1 - d1s), "=", q2**(-d0 * d1s - d1),
-             "each of these weights takes its value with probability 1/q, independently "
-             "(part 1)"),
+             r"each of these weights takes its value with probability $1/q$, independently "
+             r"(part 1)"),
         holds(ForAll(sp.Implies(sp.Le(nonzero_neurons(d0_, d1_, t_), d1s_),
                                 sp.Ge(p_star(q_, d0_, d1_, t_), q_**(-d0_ * d1s_ - d1_))),
                      (q_, [3]), (d0_, [1, 2]), (d1_, [2, 3]), (d1s_, Integers(0, d1_ - 1)),
                      (t_, Vectors(levels(q_), d0_ * d1_ + d1_))),
-              "therefore, we get p* >= q^(-d0 d1* - d1) (checked for every teacher of the tiny "
-              "networks, p* counted over all q^k students)"),
+              r"therefore, we get $p_* \ge q^{-d_0 d_1^* - d_1}$ (checked for every teacher of "
+              r"the tiny networks, $p_*$ counted over all $q^k$ students)"),
     ],
 )
 
@@ -196,25 +198,28 @@ bound_T3 = sp.log(P_tT3) / sp.log(1 - p3)
 
 tail = Derivation(
     id="technion-hw2/q2-tail",
-    title="Guess and check: P(t > T) <= (1 - p*)^floor(T)",
+    title=r"Guess and check: $P(t > T) \le (1 - p_*)^{\lfloor T \rfloor}$",
     source=Source(DOCUMENT, "Question 2.3, Solution 2.3 (first display)"),
     scope=S3, notation=NOTATION,
-    notes="P_S is P_w(f_w = f_w* on the training set), at least p* (P_S = p* + s (1 - p*)); "
-          "draws are independent, so t is geometric and t > T means the first floor(T) draws "
-          "fail.",
+    notes=r"$P_{\mathcal{S}}$ is $P_{\mathbf{w}}(f_{\mathbf{w}} = f_{\mathbf{w}_*}$ on the "
+          r"training set$)$, at least $p_*$ ($P_{\mathcal{S}} = p_* + s (1 - p_*)$); draws are "
+          r"independent, so $t$ is geometric and $t > T$ means the first $\lfloor T \rfloor$ "
+          r"draws fail.",
     claim=claim(P_tT3, "<=", (1 - p3)**sp.floor(T3)),
     chain=[
         P_tT3,
-        eq((1 - P_S3)**T3, "if t > T it means we were not able to fit the training set for T "
-           "times", expect=REFUTED,
-           note="t counts draws, so t > T means the first floor(T) draws failed: "
-                "P(t > T) = (1 - P_S)^floor(T), which differs from (1 - P_S)^T whenever T is "
-                "not an integer (T = 1/2: 1 against sqrt(1 - P_S)). The question asks for "
-                "floor(T) for this reason.",
+        eq((1 - P_S3)**T3, r"if $t > T$ it means we were not able to fit the training set for "
+           r"$T$ times", expect=REFUTED,
+           note=r"$t$ counts draws, so $t > T$ means the first $\lfloor T \rfloor$ draws failed: "
+                r"$P(t > T) = (1 - P_{\mathcal{S}})^{\lfloor T \rfloor}$, which differs from "
+                r"$(1 - P_{\mathcal{S}})^T$ whenever $T$ is not an integer ($T = 1/2$: 1 against "
+                r"$\sqrt{1 - P_{\mathcal{S}}}$). The question asks for $\lfloor T \rfloor$ for "
+                r"this reason.",
            correction=[
-               eq((1 - P_S3)**sp.floor(T3), "the first floor(T) independent draws fail"),
-               step("<=", (1 - p3)**sp.floor(T3), "P_S >= p*: fitting the training set is at "
-                    "least as likely as computing the teacher's function"),
+               eq((1 - P_S3)**sp.floor(T3),
+                  r"the first $\lfloor T \rfloor$ independent draws fail"),
+               step("<=", (1 - p3)**sp.floor(T3), r"$P_{\mathcal{S}} \ge p_*$: fitting the "
+                    r"training set is at least as likely as computing the teacher's function"),
            ]),
         step("<=", (1 - p3)**T3, "the probability of achieving a perfect classification on "
              "the training set can be lower bounded by the probability of achieving the same "
@@ -224,29 +229,29 @@ tail = Derivation(
 
 logs = Derivation(
     id="technion-hw2/q2-floor-T",
-    title="Guess and check: taking logs, T <= log P(t > T) / log(1 - p*)",
+    title=r"Guess and check: taking logs, $T \le \frac{\log P(t > T)}{\log(1 - p_*)}$",
     source=Source(DOCUMENT, "Question 2.3, Solution 2.3 (second display)"),
     scope=S3, notation=NOTATION,
-    notes="The chain starts from the first display's result as the solution wrote it, "
-          "(1 - p*)^T >= P(t > T), which holds only for integer T (see technion-hw2/q2-tail); "
-          "every implication after it is right. technion-hw2/q2-floor-T-corrected takes the "
-          "same steps from the bound that holds.",
+    notes=r"The chain starts from the first display's result as the solution wrote it, "
+          r"$(1 - p_*)^T \ge P(t > T)$, which holds only for integer $T$ (see "
+          r"technion-hw2/q2-tail); every implication after it is right. "
+          r"technion-hw2/q2-floor-T-corrected takes the same steps from the bound that holds.",
     claim=claim(sp.GreaterThan((1 - p3)**T3, P_tT3), "=>", sp.LessThan(sp.floor(T3), bound_T3)),
     chain=[
         sp.GreaterThan((1 - p3)**T3, P_tT3),
         step("=>", sp.GreaterThan(sp.log((1 - p3)**T3, evaluate=False), sp.log(P_tT3)),
              "taking the log of both sides of the inequality"),
-        step("=>", sp.GreaterThan(T3 * sp.log(1 - p3), sp.log(P_tT3)), "log(1 - p*)^T = "
-             "T log(1 - p*)"),
-        step("=>", sp.LessThan(T3, bound_T3), "log(1 - p*) < 0: dividing by it flips the "
-             "inequality"),
+        step("=>", sp.GreaterThan(T3 * sp.log(1 - p3), sp.log(P_tT3)),
+             r"$\log(1 - p_*)^T = T \log(1 - p_*)$"),
+        step("=>", sp.LessThan(T3, bound_T3), r"$\log(1 - p_*) < 0$: dividing by it flips the "
+             r"inequality"),
     ],
 )
 
 logs_corrected = Derivation(
     id="technion-hw2/q2-floor-T-corrected",
-    title="Guess and check: eq. (2) floor(T) <= log P(t > T) / log(1 - p*) from the bound "
-          "that holds",
+    title=r"Guess and check: eq. (2) $\lfloor T \rfloor \le "
+          r"\frac{\log P(t > T)}{\log(1 - p_*)}$ from the bound that holds",
     source=Source(DOCUMENT, "Question 2.3, eq. (2) (the solution's steps with floor(T))"),
     scope=S3, notation=NOTATION,
     claim=claim(sp.GreaterThan((1 - p3)**sp.floor(T3), P_tT3), "=>",
@@ -256,8 +261,8 @@ logs_corrected = Derivation(
         step("=>", sp.GreaterThan(sp.log((1 - p3)**sp.floor(T3), evaluate=False),
                                   sp.log(P_tT3)), "taking the log of both sides"),
         step("=>", sp.GreaterThan(sp.floor(T3) * sp.log(1 - p3), sp.log(P_tT3)),
-             "log(1 - p*)^floor(T) = floor(T) log(1 - p*)"),
-        step("=>", sp.LessThan(sp.floor(T3), bound_T3), "log(1 - p*) < 0"),
+             r"$\log(1 - p_*)^{\lfloor T \rfloor} = \lfloor T \rfloor \log(1 - p_*)$"),
+        step("=>", sp.LessThan(sp.floor(T3), bound_T3), r"$\log(1 - p_*) < 0$"),
     ],
 )
 
@@ -289,35 +294,43 @@ theorem = Derivation(
     title="Guess and check: the generalization bound (3), with the hint's approximations",
     source=Source(DOCUMENT, "Question 2.4, Solution 2.4"),
     scope=S4, notation=NOTATION,
-    notes="The hint's floor(T) ~ T is taken as exact by declaring T an integer; "
-          "log(1 - p*) ~ -p* is a step checked as p* -> 0 (the ratio of the sides -> 1) and "
-          "shown as an approximation. A chain mixing <= with ≈ composes to no single "
-          "relation, so there is no claim entry: the bound holds as the hint reads it, with "
-          "≈ taken as =. Eq. (1) enters as q = v p*^(-1/(d0 d1* + d1)), v >= 1, i.e. any q "
-          "with q^-(d0 d1* + d1) <= p*. 'With probability (1 - eta)(1 - delta)' (two "
-          "independent events) is not checked.",
+    notes=r"The hint's $\lfloor T \rfloor \approx T$ is taken as exact by declaring $T$ an "
+          r"integer; $\log(1 - p_*) \approx -p_*$ is a step checked as $p_* \to 0$ (the ratio of "
+          r"the sides $\to 1$) and shown as an approximation. A chain mixing $\le$ with "
+          r"$\approx$ composes to no single relation, so there is no claim entry: the bound holds "
+          r"as the hint reads it, with $\approx$ taken as $=$. Eq. (1) enters as "
+          r"$q = v p_*^{-1/(d_0 d_1^* + d_1)}$, $v \ge 1$, i.e. any $q$ with "
+          r"$q^{-(d_0 d_1^* + d_1)} \le p_*$. 'With probability $(1 - \eta)(1 - \delta)$' (two "
+          r"independent events) is not checked.",
     chain=[
-        fact(1 - eta, "=", P_tltT, "denoting eta = P(t > T), we have that 1 - eta = P(t < T)",
+        fact(1 - eta, "=", P_tltT,
+             r"denoting $\eta \triangleq P(t > T)$, we have that $1 - \eta = P(t < T)$",
              expect=REFUTED,
-             note="the complement of t > T is t <= T: 1 - eta = P(t <= T); P(t < T) misses "
-                  "the event t = T (T = 1: P(t < 1) = 0 while 1 - eta = P_S).",
-             correction=[eq(P_tleT, "the complement of t > T is t <= T")]),
-        fact(sp.log(F_T), "=", sp.log(T4), "with probability 1 - eta, f_wt is in "
-             "F_T = {f_w1, ..., f_wT}: log|F_T| = log T"),
+             note=r"the complement of $t > T$ is $t \le T$: $1 - \eta = P(t \le T)$; "
+                  r"$P(t < T)$ misses the event $t = T$ ($T = 1$: $P(t < 1) = 0$ while "
+                  r"$1 - \eta = P_{\mathcal{S}}$).",
+             correction=[eq(P_tleT, r"the complement of $t > T$ is $t \le T$")]),
+        fact(sp.log(F_T), "=", sp.log(T4), r"with probability $1 - \eta$, "
+             r"$f_{\mathbf{w}_t} \in \mathcal{F}_T = \{f_{\mathbf{w}_1}, \dots, "
+             r"f_{\mathbf{w}_T}\}$: $\log|\mathcal{F}_T| = \log T$"),
         step("<=", sp.log(sp.log(P_tT4) / sp.log(1 - p4)), "in the first inequality we used "
              "eq. (2)"),
-        eq(sp.log(sp.log(eta) / sp.log(1 - p4)), "eta = P(t > T)"),
-        step("≈", sp.log(sp.log(eta) / -p4), "log(1 - p*) ≈ -p* (the hint: treat as exact)",
+        eq(sp.log(sp.log(eta) / sp.log(1 - p4)), r"$\eta = P(t > T)$"),
+        step("≈", sp.log(sp.log(eta) / -p4),
+             r"$\log(1 - p_*) \approx -p_*$ (the hint: treat as exact)",
              limit=(p4, 0)),
-        eq(sp.log(sp.log(1 / eta)) - sp.log(p4), "log(log eta / -p*) = log log(1/eta) "
-           "- log p*"),
-        step("<=", log_bound, "in the last equality we used eq. (1)"),
+        eq(sp.log(sp.log(1 / eta)) - sp.log(p4),
+           r"$\log \frac{\log \eta}{-p_*} = \log \log \frac{1}{\eta} - \log p_*$"),
+        step("<=", log_bound, r"in the last equality we used eq. (1): "
+             r"$-\log p_* \le (d_0 d_1^* + d_1) \log q$",
+             note=r"The solution calls this step 'the last equality'; it is an inequality "
+                  r"(eq. (1) is a lower bound on $p_*$), checked as the $\le$ it is."),
         holds(sp.Implies(sp.And(sp.StrictLessThan(epsilon, (L4 + sp.log(1 / delta)) / N4),
                                 sp.LessThan(L4, log_bound)),
                          sp.StrictLessThan(epsilon, (K4 * sp.log(q4) + sp.log(1 / delta)
                                                      + sp.log(sp.log(1 / eta))) / N4)),
-              "plugging this (L = log|F_T|) into the generalization bound (eq. (4)), we get "
-              "the Theorem"),
+              r"plugging this ($L = \log|\mathcal{F}_T|$) into the generalization bound "
+              r"(eq. (4)), we get the Theorem"),
     ],
 )
 
@@ -332,44 +345,46 @@ k5 = S5.define("k", d0_5 * d1_5 + d1_5)
 
 class_size = Derivation(
     id="technion-hw2/q2-class-size",
-    title="Guess and check: the size of the student class F, by enumerating tiny networks",
-    source=Source(DOCUMENT, "Question 2.5, Solution 2.5 (|F| = q^k, implicit)"),
+    title=r"Guess and check: the size of the student class $\mathcal{F}$, by enumerating tiny "
+          r"networks",
+    source=Source(DOCUMENT, "Question 2.5, Solution 2.5 (log|F| = k log q)"),
     scope=Scope(), notation=NOTATION,
-    notes="The solution's log|F| = k log q takes |F| = q^k; the enumeration counts the "
-          "different functions f_w of the q^k weight vectors (decided exactly on R^{d0}) for "
-          "q = 3, d0 in {1, 2}, d1 in {2, 3}.",
+    notes=r"The solution writes $\log|\mathcal{F}| = k \log q$, i.e. $|\mathcal{F}| = q^k$, "
+          r"the parameter count of the class; what eq. (4) needs and what the solution means is "
+          r"the bound $\log|\mathcal{F}| \le k \log q$ (at most one function per weight "
+          r"vector), checked here by counting the different functions $f_w$ of the $q^k$ "
+          r"weight vectors (decided exactly on $\mathbb{R}^{d_0}$) for $q = 3$, "
+          r"$d_0 \in \{1, 2\}$, $d_1 \in \{2, 3\}$. Read literally as a count, "
+          r"$|\mathcal{F}| = q^k$ is false (9 functions among 81 weight vectors for $q = 3$, "
+          r"$d_0 = 1$, $d_1 = 2$: $w_2 = 0$ gives the same function whatever $W_1$ is); the "
+          r"exact $|\mathcal{F}|$ can even reverse part 5's comparison "
+          r"($\log 9 = 2 \log 3 < (d_0 d_1^* + d_1) \log 3 = 3 \log 3$ for $d_1^* = 1$).",
     chain=[
-        holds(ForAll(sp.Eq(distinct_functions(q_, d0_, d1_), q_**(d0_ * d1_ + d1_)),
+        holds(ForAll(sp.Le(sp.log(distinct_functions(q_, d0_, d1_)),
+                           (d0_ * d1_ + d1_) * sp.log(q_)),
                      (q_, [3]), (d0_, [1, 2]), (d1_, [2, 3])),
-              "with q quantization levels and k = d0 d1 + d1 parameters, |F| = q^k",
-              expect=REFUTED,
-              note="F is a set of functions and different weight vectors compute the same "
-                   "function (w_2 = 0 gives sign(0) whatever W_1 is), so |F| < q^k; the "
-                   "enumeration finds 9 functions among the 81 weight vectors for q = 3, "
-                   "d0 = 1, d1 = 2. log|F| <= k log q is what eq. (4) can use. With the exact "
-                   "|F| the comparison can even reverse: log 9 = 2 log 3 < (d0 d1* + d1) log 3 "
-                   "= 3 log 3 for d1* = 1.",
-              correction=[holds(ForAll(sp.Le(distinct_functions(q_, d0_, d1_),
-                                             q_**(d0_ * d1_ + d1_)),
-                                       (q_, [3]), (d0_, [1, 2]), (d1_, [2, 3])),
-                                "|F| <= q^k: at most one function per weight vector")]),
+              r"with $q$ quantization levels and $k = d_0 d_1 + d_1$ parameters, "
+              r"$\log|\mathcal{F}| = k \log q$, meaning the parameter-count bound "
+              r"$\log|\mathcal{F}| \le k \log q$"),
     ],
 )
 
 comparison = Derivation(
     id="technion-hw2/q2-comparison",
-    title="Guess and check: log|F| = k log q exceeds (d0 d1* + d1) log q",
+    title=r"Guess and check: $\log|\mathcal{F}| = k \log q$ exceeds $(d_0 d_1^* + d_1) \log q$",
     source=Source(DOCUMENT, "Question 2.5, Solution 2.5"),
     scope=S5, notation=NOTATION,
-    notes="q = 2m + 1 and d1 = d1* + e with e >= 1 (d1* < d1). The chain starts from log q^k, "
-          "the bound on log|F| that eq. (4) uses (see technion-hw2/q2-class-size).",
+    notes=r"$q = 2m + 1$ and $d_1 = d_1^* + e$ with $e \ge 1$ ($d_1^* < d_1$). The chain starts "
+          r"from $\log q^k$, the bound on $\log|\mathcal{F}|$ that eq. (4) uses (see "
+          r"technion-hw2/q2-class-size).",
     claim=claim(sp.log(q5**k5), ">", (d0_5 * d1s_5 + d1_5) * sp.log(q5)),
     chain=[
         sp.log(q5**k5),
-        eq(k5 * sp.log(q5), "with q quantization levels and k parameters, log|F| = k log q"),
-        eq((d0_5 * d1_5 + d1_5) * sp.log(q5), "k = d0 d1 + d1 parameters"),
-        step(">", (d0_5 * d1s_5 + d1_5) * sp.log(q5), "this is larger than (d0 d1* + d1) log q "
-             "if d1* < d1 as we assume, and therefore leads to a worse generalization bound "
-             "than in eq. (3)"),
+        eq(k5 * sp.log(q5), r"with $q$ quantization levels and $k$ parameters, "
+                            r"$\log|\mathcal{F}| = k \log q$"),
+        eq((d0_5 * d1_5 + d1_5) * sp.log(q5), r"$k = d_0 d_1 + d_1$ parameters"),
+        step(">", (d0_5 * d1s_5 + d1_5) * sp.log(q5), r"this is larger than "
+             r"$(d_0 d_1^* + d_1) \log q$ if $d_1^* < d_1$ as we assume, and therefore leads to "
+             r"a worse generalization bound than in eq. (3)"),
     ],
 )

@@ -102,7 +102,7 @@ derivation = Derivation(
              "parameter column)"),
         fact(sp.floor(100 * N_FC / N_total + sp.Rational(1, 2)), "=", sp.Integer(93),
              "3. What percentage of the weights are found in the fully-connected layers? 93% "
-             "(read as: 100 N_FC / N_total rounded to the nearest integer is 93; exactly it is "
-             "12364285600/132863336 = 93.06...)"),
+             r"(read as: $100 N_{FC} / N_{\mathrm{total}}$ rounded to the nearest integer is 93; "
+             r"exactly it is $12364285600/132863336 = 93.06\ldots$)"),
     ],
 )

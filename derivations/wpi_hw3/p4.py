@@ -6,11 +6,17 @@ size is not written. 469 batches of 60000 samples (DataLoader keeps the last, pa
 means ceil(60000 / B) = 469, and B = 128 is the only batch size that gives it. Task 2 says the
 sigmoid output layer keeps reconstructions in [0, 1]; Task 3 flattens 28 x 28 images into
 784-dimensional vectors. Training itself (Tasks 3-4) is a programming task.
+
+Task 2's dense autoencoder (784 -> 128 -> 64 -> 128 -> 784, nn.Linear with biases) has a
+parameter count its text determines but never states (wpi-hw3/p4-autoencoder): the left sides
+are computed from the layer specifications (engine.nets.walk), the right sides are the counts
+worked out by hand, in x out + out per layer.
 """
 import sympy as sp
 
 from engine import Derivation, Scope, Source, fact, holds
 from engine.finite import Count, Integers
+from engine.nets import Activation, Linear, params_sum, relu, walk
 
 S = Scope()
 z = S.scalar("z")
@@ -38,5 +44,32 @@ data = Derivation(
              "784-dimensional vectors"),
         holds(sp.And(1 / (1 + sp.exp(-z)) >= 0, 1 / (1 + sp.exp(-z)) <= 1),
               "The sigmoid activation ensures the output values are in the range [0.0, 1.0]"),
+    ],
+)
+
+
+autoencoder_layers = [Linear(784, 128, name="encoder Linear(784, 128)"), relu(),
+                      Linear(128, 64, name="encoder Linear(128, 64)"), relu(),
+                      Linear(64, 128, name="decoder Linear(64, 128)"), relu(),
+                      Linear(128, 784, name="decoder Linear(128, 784)"), Activation("Sigmoid")]
+rows = [row for row in walk((784,), autoencoder_layers) if row.name.startswith(("encoder",
+                                                                                   "decoder"))]
+BY_HAND = [784 * 128 + 128, 128 * 64 + 64, 64 * 128 + 128, 128 * 784 + 784]
+
+autoencoder = Derivation(
+    id="wpi-hw3/p4-autoencoder",
+    title="The dense autoencoder of Task 2: 218192 trainable parameters",
+    source=Source("003_8dae48258750efc8.txt", "Problem 4, Task 2"),
+    scope=Scope(),
+    notes=r"Not stated in the document: the count its architecture determines. Encoder "
+          r"$784 \to 128 \to 64$ and decoder $64 \to 128 \to 784$, each nn.Linear with a "
+          r"bias; ReLU and Sigmoid have no parameters. Left sides computed by engine.nets.walk "
+          r"from the layer list.",
+    chain=[
+        *[fact(row.params, "=", sp.Integer(count),
+               f"{row.name}: $(\\text{{in}} + 1) \\times \\text{{out}}$ = {count}")
+          for row, count in zip(rows, BY_HAND)],
+        fact(params_sum(rows), "=", sp.Integer(218192),
+             r"total: $100480 + 8256 + 8320 + 101136 = 218192$"),
     ],
 )

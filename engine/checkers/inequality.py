@@ -25,11 +25,12 @@ from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import IndexRangeError, ShapeError, evaluate
 from ..model import Relation, Verdict
 from ..results import Outcome
-from ..sampling import (DomainError, at_endpoint, needed_declarations, probe_plans,
-                        sample_instance)
+from ..sampling import (DomainError, at_endpoint, kinks_of, needed_declarations, probe_plans,
+                        ranges_tested, sample_instance)
 from ..scope import Dim
 from ..settings import NumericSettings
-from .exact import _exact_value
+from .exact import SAME, precise_compare
+from .numeric import UNCONFIRMED_MARGIN
 from .numeric import _plain, _readable_values, shrink
 from .symbolic import _substitute
 
@@ -109,8 +110,14 @@ def prove_sign(order: Order, lhs, rhs, definitions: dict, *, full: bool = False)
     diff = big - small
     if all(_is_constant(side) for side in (small, big)):
         return _constants(order, lhs, rhs, diff)
-    if _is_constant(diff) and not (diff.is_positive if order.strict else diff.is_nonnegative):
-        return None           # differ by a constant of the wrong sign: falsification shows where
+    if _is_constant(diff):
+        wrong = diff.is_nonpositive if order.strict else diff.is_negative
+        if wrong:
+            return Outcome(Verdict.REFUTED, "exact difference",
+                           f"{order.difference} = {diff} for every value of the symbols, so "
+                           f"{order.difference} {order.sign} 0 fails wherever both sides are "
+                           "defined", {"values": {}, "lhs": str(lhs), "rhs": str(rhs),
+                                       "difference": str(diff), "exact": True})
     candidates = [("assumptions", diff)]
     substituted = _substitute(diff, definitions)
     if substituted != diff:
@@ -174,6 +181,7 @@ class _Judge:
         self.order, self.lhs, self.rhs, self.scope = order, lhs, rhs, scope
         self.declarations, self.settings = declarations, settings
         self.exact = False        # whether the last verdict was settled in exact arithmetic
+        self.unconfirmed = 0      # float64 ties counted as holding without an exact value
 
     def sides(self, values) -> tuple:
         return tuple(float(np.asarray(evaluate(side, values), dtype=float).reshape(()))
@@ -186,16 +194,17 @@ class _Judge:
         self.exact = False
         if margin > tol:
             return HOLDS
-        if margin >= -tol and not self.order.strict:
-            return HOLDS
-        exact = self._exact_margin(values)
+        exact = self._exact_margin(values)       # a near-tie or a violation: settle it exactly
         if exact is not None:
             self.exact = True
             if exact > 0 or (exact == 0 and not self.order.strict):
                 return HOLDS
             return self._violated_unless_at_endpoint(values)
-        if margin < -self.settings.refute_margin * max(abs(left), abs(right)):
+        if margin < -UNCONFIRMED_MARGIN * max(1.0, abs(left), abs(right)):
             return self._violated_unless_at_endpoint(values)
+        if margin >= -tol and not self.order.strict:
+            self.unconfirmed += 1           # a float64 tie that no exact value could settle
+            return HOLDS
         return TIE
 
     def _violated_unless_at_endpoint(self, values) -> str:
@@ -210,12 +219,13 @@ class _Judge:
     def _exact_margin(self, values):
         """big - small in 40-digit arithmetic at `values`, or None if SymPy cannot get it."""
         try:
-            small, big = (_entry(_exact_value(side, self.scope, values))
-                          for side in self.order.small_big(self.lhs, self.rhs))
-            value = sp.N(big - small, 40)
-            if not value.is_number or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+            small, big = self.order.small_big(self.lhs, self.rhs)
+            precise = precise_compare(big, small, self.scope, values)
+            if precise.gap is None or precise.undefined:
                 return None
-            return 0 if value == 0 else (1 if value > 0 else -1)
+            if precise.gap <= SAME:
+                return 0
+            return 1 if precise.left > precise.right else -1
         except Exception:          # SymPy cannot evaluate exactly: the float evidence stands
             return None
 
@@ -232,14 +242,15 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
         return Outcome(Verdict.ERROR, "falsification", exc.message)
     judge = _Judge(order, lhs, rhs, scope, declarations, settings)
     target = points if declarations else 1
-    plans = probe_plans(declarations, rng)
+    plans = probe_plans(declarations, rng, kinks_of([lhs, rhs], declarations))
     tried = attempts = edges = 0
     ties, edge_ties = [], []
     while tried < target and attempts < 4 * target:
         attempts += 1
         scalars, dims = next(plans)
         try:
-            values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars)
+            values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars,
+                                     variant=attempts, wide=True)
             left, right = judge.sides(values)
         except (DomainError, IndexRangeError):     # outside the statement's domain
             continue
@@ -271,6 +282,12 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
                        f"them, so {order.relation.value} is not established there (e.g. {shown})")
     detail = (f"no violation at {tried} instances ({edges} with a scalar at a boundary or "
               f"extreme value or dimensions at their smallest); evidence, weaker than a proof")
+    ranges = ranges_tested(declarations)
+    if ranges:
+        detail += f"; {ranges}, extremes +-1e12 (integers +-10^9)"
+    if judge.unconfirmed:
+        detail += (f"; at {judge.unconfirmed} instances the sides tie in float64 and no exact "
+                   "value could confirm the order")
     if not declarations:
         detail = f"left side = {left:.12g}, right side = {right:.12g}"
     if edge_ties:
@@ -281,6 +298,15 @@ def _falsify(order, lhs, rhs, scope, rng, settings, points) -> Outcome:
     return Outcome(Verdict.VERIFIED, method, detail)
 
 
+def _safe(test):
+    def safe(values) -> bool:
+        try:
+            return test(values)
+        except (DomainError, NotEvaluable, ShapeError, DeclarationError):
+            return False
+    return safe
+
+
 def _smallest(dims: dict, declarations) -> bool:
     return any(isinstance(d, Dim) and dims.get(name) == d.low < d.high
                for name, d in declarations)
@@ -288,12 +314,14 @@ def _smallest(dims: dict, declarations) -> bool:
 
 def _refute(order, judge, scope, declarations, rng, settings, values, left, right, *,
             edge: bool) -> Outcome:
+    from ..shrink import shrink_instance
     best = shrink(lambda v: (1.0 if judge.violated(v) else 0.0, 0.0), scope, declarations, rng,
                   settings)
     if best is not None:
         values = best[0]
-        left, right = judge.sides(values)
         edge = False
+    values = shrink_instance(values, declarations, scope, rng, _safe(judge.violated))
+    left, right = judge.sides(values)
     judge.status(values, left, right)
     relation = order.relation.value
     how = "confirmed in exact arithmetic" if judge.exact else "float64 evaluation"

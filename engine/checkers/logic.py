@@ -21,8 +21,8 @@ from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import IndexRangeError, ShapeError, evaluate
 from ..model import Relation, Verdict
 from ..results import Outcome
-from ..sampling import (DomainError, at_endpoint, needed_declarations, probe_plans,
-                        sample_instance)
+from ..sampling import (DomainError, at_endpoint, kinks_of, needed_declarations, probe_plans,
+                        ranges_tested, sample_instance, solutions)
 from ..settings import NumericSettings
 from . import inequality
 from .exact import _exact_value
@@ -115,6 +115,8 @@ class _Instances:
         self.exact = False
 
     def truths(self, values) -> tuple:
+        """The truth values (float64; a would-be witness re-judged exactly). A witness that
+        exact arithmetic cannot confirm is reported as None in place of the truth values."""
         floats = tuple(bool(evaluate(side, values)) for side in (self.premise, self.conclusion))
         self.exact = False
         if not _witness(self.relation, *floats):
@@ -122,12 +124,16 @@ class _Instances:
         exact = tuple(_exact_truth(side, self.scope, values)
                       for side in (self.premise, self.conclusion))
         if None in exact:
-            return floats
+            return None
         self.exact = True
         return exact
 
     def is_witness(self, values) -> bool:
-        return _witness(self.relation, *self.truths(values))
+        try:
+            truths = self.truths(values)
+        except (DomainError, IndexRangeError, NotEvaluable, ShapeError, DeclarationError):
+            return False
+        return truths is not None and _witness(self.relation, *truths)
 
     def is_inner_witness(self, declarations, values) -> bool:
         """A witness with no interval scalar on an endpoint (the scope does not say whether
@@ -136,11 +142,33 @@ class _Instances:
 
 
 def _exact_truth(statement, scope, values) -> bool | None:
-    try:
-        value = _exact_value(statement, scope, values)
-    except Exception:        # SymPy cannot evaluate it exactly: the float64 truth value stands
-        return None
-    return bool(value) if value in (sp.true, sp.false) else None
+    """The statement's truth value in exact arithmetic (50 digits where an exact power is too
+    costly), or None when SymPy cannot settle it."""
+    for floats in (False, True):
+        try:
+            value = _exact_value(statement, scope, values, floats=floats)
+        except Exception:    # SymPy cannot evaluate it this way
+            continue
+        if value in (sp.true, sp.false):
+            return bool(value)
+        try:                 # comparisons SymPy left unevaluated: decide them at 50 digits
+            value = value.xreplace({r: _decide(r) for r in value.atoms(
+                sp.core.relational.Relational)})
+            value = sp.simplify_logic(value) if value not in (sp.true, sp.false) else value
+        except Exception:    # not decidable here
+            continue
+        if value in (sp.true, sp.false):
+            return bool(value)
+    return None
+
+
+def _decide(relational):
+    difference = sp.N(relational.lhs - relational.rhs, 50)
+    if not difference.is_number or difference.has(sp.I, sp.zoo, sp.nan):
+        raise ValueError("undecidable comparison")
+    if abs(difference) <= 1e-40 and not isinstance(relational, (sp.Eq, sp.Ne)):
+        raise ValueError("a tie too close to call")
+    return relational.func(difference, 0)
 
 
 def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -> Outcome:
@@ -151,15 +179,18 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
     judge = _Instances(relation, premise, conclusion, scope)
     target = points if declarations else 1
     needed = MIN_PREMISES if declarations and relation == Relation.IMPLIES else 0
-    plans = probe_plans(declarations, rng)
-    tried = attempts = 0
+    found = solutions([premise, conclusion], declarations)
+    kinks = kinks_of([premise, conclusion], declarations)
+    plans = _witness_plans(found, declarations, scope, rng, probe_plans(declarations, rng, kinks))
+    tried = attempts = unconfirmed = 0
     counts = {True: 0, False: 0}         # instances by the premise's truth value
     edges: set = set()                   # interval scalars at whose endpoints a witness sat
     while (tried < target or counts[True] < needed) and attempts < 8 * target:
         attempts += 1
         scalars, dims = next(plans)
         try:
-            values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars)
+            values = sample_instance(scope, declarations, rng, dims=dims, scalars=scalars,
+                                     variant=attempts, wide=True)
             truths = judge.truths(values)
         except (DomainError, IndexRangeError):     # outside the statement's domain
             continue
@@ -167,6 +198,9 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
             return Outcome(Verdict.UNKNOWN, "logic", f"cannot evaluate numerically: {exc}")
         except (ShapeError, DeclarationError) as exc:
             return Outcome(Verdict.ERROR, "logic", getattr(exc, "message", str(exc)))
+        if truths is None:          # a float64 witness exact arithmetic could not confirm
+            unconfirmed += 1
+            continue
         if _witness(relation, *truths) and at_endpoint(declarations, values):
             edges.update(at_endpoint(declarations, values))
             continue
@@ -175,6 +209,18 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
         if _witness(relation, *truths):
             return _refute(relation, judge, scope, declarations, rng, settings, values)
     method = f"instances: {tried} points incl. boundary and extremes"
+    if unconfirmed:
+        return Outcome(Verdict.UNKNOWN, "logic",
+                       f"no confirmed witness in {tried} instances, but at {unconfirmed} float64 "
+                       "makes one and exact arithmetic could not settle it")
+    ranges = ranges_tested(declarations)
+    if ranges:
+        method_ranges = f"; {ranges}, extremes +-1e12 (integers +-10^9)"
+    else:
+        method_ranges = ""
+    if found:
+        method_ranges += (f"; {len(found)} solved boundary/witness plans "
+                          "(the equations and kinks solved by SymPy)")
     edge_note = (f"; a witness exists when {', '.join(sorted(edges))} sits on an endpoint of "
                  "its interval, which counts only if the endpoint belongs to the domain (the "
                  "scope does not say)") if edges else ""
@@ -185,21 +231,47 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
                            f"(at least {needed} are needed)")
         return Outcome(Verdict.VERIFIED, method,
                        f"the conclusion held on all {counts[True]} of {tried} instances where "
-                       "the premise held; evidence, weaker than a proof" + edge_note)
+                       "the premise held; evidence, weaker than a proof" + method_ranges
+                       + edge_note)
     detail = (f"the statements agreed on all {tried} instances (A true on {counts[True]}, false "
               f"on {counts[False]}); evidence, weaker than a proof")
     if not (counts[True] and counts[False]) and declarations:
         only = counts[True] > 0
-        detail += (f"; but A was {only} on every instance, so only "
-                   f"{'A => B' if only else 'not A => not B'} was tested")
-    return Outcome(Verdict.VERIFIED, method, detail + edge_note)
+        return Outcome(Verdict.UNKNOWN, "logic",
+                       f"A was {only} on every one of {tried} instances, so only "
+                       f"{'A => B' if only else 'not A => not B'} was tested; the other "
+                       "direction decides nothing without instances" + edge_note)
+    return Outcome(Verdict.VERIFIED, method, detail + method_ranges + edge_note)
+
+
+def _witness_plans(found, declarations, scope, rng, plans):
+    """Plans (scalars, dims) that first put each solved relation on its solution (x = -2 for
+    x^2 = 4; y = -x for x^2 = y^2, with x drawn), then continue with `plans`."""
+    from ..evaluate import evaluate as value_of
+    for name, root in found:
+        if isinstance(root, float):
+            yield {name: root}, {}
+            continue
+        for _ in range(3):
+            try:
+                values = sample_instance(scope, declarations, rng, wide=False)
+                scalars = {n: float(values[d.symbol]) for n, d in declarations
+                           if hasattr(d, "kind") and d.symbol in values and n != name}
+                scalars[name] = float(value_of(root, values))
+            except Exception:        # the solution has no value on this draw: try another
+                continue
+            yield scalars, {}
+    yield from plans
 
 
 def _refute(relation, judge, scope, declarations, rng, settings, values) -> Outcome:
+    from ..shrink import shrink_instance
     best = shrink(lambda v: (1.0 if judge.is_inner_witness(declarations, v) else 0.0, 0.0),
                   scope, declarations, rng, settings)
     if best is not None:
         values = best[0]
+    values = shrink_instance(values, declarations, scope, rng,
+                             lambda v: judge.is_inner_witness(declarations, v))
     premise, conclusion = judge.truths(values)
     how = "confirmed in exact arithmetic" if judge.exact else "float64 evaluation"
     what = ("the premise holds and the conclusion does not" if relation == Relation.IMPLIES

@@ -31,7 +31,7 @@ from ..sampling import (DomainError, concrete, draw_random, needed_declarations,
                         sample_instance)
 from ..scope import Definition, Dim, Eigendecomposition, Random
 from ..settings import StatisticalSettings
-from . import conditional, numeric
+from . import conditional, integrands, numeric
 
 
 Settings = StatisticalSettings
@@ -169,9 +169,16 @@ def _pointwise(lhs, rhs, scope, random_names, rng, settings) -> Outcome | None:
         return None
     strip = {e: scalar_of(e.args[0]) for side in (lhs, rhs) for e in side.atoms(Expectation)}
     left, right = lhs.xreplace(strip), rhs.xreplace(strip)
+    if getattr(left, "is_Matrix", False) != getattr(right, "is_Matrix", False):
+        return None        # a scalar against a matrix: the moment routes report the shapes
     if left == right:
         return Outcome(Verdict.PROVED, "pointwise: identical integrands",
                        "the integrands are identical, and E is linear")
+    randoms = [d.symbol for d in scope.randoms() if d.symbol.name in random_names]
+    if integrands.switches_on(sp.Tuple(left, right), randoms, scope):
+        # integrands that switch branch (indicators, max, abs) may differ on an event that
+        # sampled outcomes miss; the moment routes weigh the difference by its probability
+        return None
     if _differ_at_one_instance(left, right, scope, settings):
         return None
     outcome = numeric.test_equal(left, right, scope, rng, settings)
@@ -284,6 +291,8 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
 
         try:
             left, right = sides(values)
+        except NoExpectation as exc:
+            return Outcome(Verdict.UNKNOWN, "exact moments + quadrature", str(exc))
         except NotPolynomial:
             if indexed:
                 return Outcome(Verdict.UNKNOWN, "statistical",
@@ -321,11 +330,15 @@ def _by_moments(lhs, rhs, scope, declarations, random_names, rng, numeric_settin
                    f"instances, rtol {numeric_settings.rtol:g}"
                    + _QUADRATURE_NOTE * _has_integral(outer),
                    "E[.] computed exactly from the distributions' means and variances "
-                   "(integrands of degree <= 2 in each random variable)"
-                   + (", or, for an integrand of one random scalar, by Gauss-Legendre "
-                      "quadrature against its density (64 and 128 panels agreeing to "
-                      f"{QUADRATURE_AGREEMENT:g})" if by_rule else "")
-                   + f" on {exact} random instances of the other symbols")
+                   "(integrands found symbolically to be polynomials of degree <= 2 in each "
+                   "random variable)"
+                   + ("; other summands, and factors of independent variables, by "
+                      "Gauss-Legendre quadrature against one random scalar's density with "
+                      "panel boundaries at its kinks and jumps (found symbolically), 64 and "
+                      f"128 panels agreeing to {QUADRATURE_AGREEMENT:g} and the tails beyond "
+                      f"the range below {TAIL_SHARE:g}" if by_rule else "")
+                   + f"; sides compared to a relative {numeric_settings.rtol:g} on {exact} "
+                   "random instances of the other symbols")
 
 
 def _failure(exc) -> Outcome:
@@ -351,26 +364,94 @@ def _with_randoms(values, scope, random_names, assignment: dict) -> dict:
 
 
 def _exact(integrand, values, scope, random_names, rng, member, used: set):
-    """E[integrand] given the deterministic `values`: exactly for integrands of degree <= 2 in
-    each random declaration, else by quadrature when it depends on one random scalar (adds
-    "quadrature" to `used`). Raises NotPolynomial when neither applies."""
-    try:
-        return _polynomial_expectation(integrand, values, scope, random_names, rng, member)
-    except NotPolynomial as failure:        # or GridTooLarge, which Monte Carlo needs to know
+    """E[integrand] given the deterministic `values`: exactly for integrands that are (decided
+    symbolically) polynomials of degree <= 2 in each random declaration; else summand by summand,
+    a product of factors of independent declarations as the product of their expectations, each
+    exact or by quadrature against one random scalar's density (adds "quadrature" to `used`).
+    Raises NotPolynomial when neither applies, NoExpectation when E[.] may not exist."""
+    groups = [d for d in scope.randoms() if scope.depends_on(integrand, d.symbol)]
+    failure = NotPolynomial()
+    if _quadratic_in_each(integrand, groups, scope):
         try:
-            total = 0.0             # E is linear: a sum of functions of one scalar each
-            for term in _summands(integrand, values):
-                if any(scope.depends_on(term, d.symbol) for d in scope.randoms()):
-                    total += _by_quadrature(term, values, scope, random_names, member)
-                else:
-                    value = np.asarray(evaluate(term, values), dtype=float)
-                    if value.size != 1:
-                        raise NotPolynomial()
-                    total += float(value.reshape(-1)[0])
-        except NotPolynomial:
-            raise failure from None
+            return _polynomial_expectation(integrand, values, scope, random_names, rng, member)
+        except NotPolynomial as exc:        # GridTooLarge, which Monte Carlo needs to know
+            failure = exc
+    try:
+        total = 0.0
+        for term in _summands(integrand, values):
+            total += _product_expectation(term, values, scope, random_names, rng, member, used)
+    except NotPolynomial:
+        raise failure from None
+    return total
+
+
+def _quadratic_in_each(integrand, groups, scope) -> bool:
+    """Whether the integrand is, symbolically, a polynomial of degree <= 2 in the entries of
+    each of the declarations `groups`."""
+    for decl in groups:
+        found = integrands.degree(integrand, decl.symbol, scope)
+        if found is None or found > 2:
+            return False
+    return True
+
+
+def _product_expectation(term, values, scope, random_names, rng, member, used: set):
+    """E[term] for one summand: a constant; exact moments for a polynomial of degree <= 2 in
+    each declaration; quadrature for a function of one random scalar; and for a product whose
+    factors depend on disjoint sets of (independent) declarations, the product of the factors'
+    expectations. NotPolynomial otherwise."""
+    groups = [d for d in scope.randoms() if scope.depends_on(term, d.symbol)]
+    if not groups:
+        value = np.asarray(evaluate(term, values), dtype=float)
+        if value.size != 1:
+            if getattr(term, "is_Matrix", False):
+                return value
+            raise NotPolynomial()
+        return float(value.reshape(-1)[0])
+    if _quadratic_in_each(term, groups, scope):
+        return _polynomial_expectation(term, values, scope, random_names, rng, member)
+    if len(groups) == 1:
         used.add("quadrature")
-        return total
+        return _by_quadrature(term, values, scope, random_names, member)
+    parts = _independent_parts(term, groups, scope)
+    if len(parts) < 2:
+        raise NotPolynomial()
+    product = 1.0
+    for part in parts:
+        product = product * np.asarray(
+            _product_expectation(part, values, scope, random_names, rng, member, used))
+    return product if np.ndim(product) else float(product)
+
+
+def _independent_parts(term, groups, scope) -> list:
+    """The factors of a scalar product grouped so that no two groups share a random
+    declaration (their expectations then multiply); [term] when it does not split."""
+    if isinstance(term, sp.MatMul):       # scalar factors, then the matrix product as one
+        matrices = [a for a in term.args if getattr(a, "is_Matrix", False)]
+        factors = [a for a in term.args if not getattr(a, "is_Matrix", False)]
+        factors.append(sp.MatMul(*matrices) if len(matrices) > 1 else matrices[0])
+    elif isinstance(term, sp.Mul):
+        factors = list(term.args)
+    else:
+        return [term]
+    parts = []          # [(declaration names, factors)]
+    for factor in factors:
+        names = {d.symbol for d in groups if scope.depends_on(factor, d.symbol)}
+        merged = [p for p in parts if p[0] & names]
+        for p in merged:
+            parts.remove(p)
+            names |= p[0]
+        parts.append((names, [factor, *(f for p in merged for f in p[1])]))
+    def product(factors):
+        matrices = [f for f in factors if getattr(f, "is_Matrix", False)]
+        scalars = sp.Mul(*(f for f in factors if not getattr(f, "is_Matrix", False)))
+        return scalars * sp.MatMul(*matrices) if matrices else scalars
+
+    random_parts = [product(factors) for names, factors in parts if names]
+    constant = [f for names, factors in parts if not names for f in factors]
+    if random_parts:
+        random_parts[0] = product([*constant, random_parts[0]])
+    return random_parts
 
 
 def _one_scalar_each(integrand, values, scope) -> bool:
@@ -410,12 +491,22 @@ def _summands_at(integrand, dims: tuple) -> tuple:
 
 
 QUADRATURE_AGREEMENT = 1e-10
+TAIL_SHARE = 1e-13      # the largest |f| x density x reach allowed at the ends of the range
+SPREADS = (1.0, 2.0, 3.0)   # the quadrature range, in units of the usual one (12 sd, 80 scales)
+
+
+class NoExpectation(Exception):
+    """E[.] of an integrand may not exist (a pole inside the support, tails that do not
+    vanish): no route may give it a value."""
 
 
 def _by_quadrature(integrand, values, scope, random_names, member):
     """E[integrand] when it depends on one random scalar (a scalar declaration or one entry of
-    a matrix one): the distribution's quadrature rule at 64 and at 128 panels, which must agree
-    to QUADRATURE_AGREEMENT (relative), else NotPolynomial."""
+    a matrix one): the distribution's quadrature rule with panel boundaries at the integrand's
+    kinks and jumps (found symbolically), at 64 and at 128 panels, which must agree to
+    QUADRATURE_AGREEMENT (relative), else NotPolynomial. For an unbounded support the range
+    widens until |f| x density is negligible at its ends and falls beyond them; NoExpectation
+    when it does not, or when the integrand may be unbounded inside the support."""
     groups = [d for d in scope.randoms() if scope.depends_on(integrand, d.symbol)]
     if len(groups) != 1:
         raise NotPolynomial()
@@ -423,12 +514,8 @@ def _by_quadrature(integrand, values, scope, random_names, member):
     entry = _single_entry(integrand, decl, values, scope)
     distribution = concrete(decl, member)
     params = [float(evaluate(p, values)) for p in distribution.params]
-    results = []
-    for panels in (64, 128):
-        try:
-            points, weights, exact = distribution.rule(panels, *params)
-        except NotImplementedError:
-            raise NotPolynomial() from None
+
+    def at(points):
         if entry is None:
             assignment = points
         else:
@@ -436,18 +523,105 @@ def _by_quadrature(integrand, values, scope, random_names, member):
             assignment = np.zeros((len(points), rows, cols))
             assignment[:, i, j] = points
         batched = _with_randoms(values, scope, random_names, {decl.symbol: assignment})
-        f = np.asarray(evaluate(integrand, batched), dtype=float)
+        with np.errstate(all="ignore"):
+            f = np.asarray(evaluate(integrand, batched), dtype=float)
         if f.ndim >= 2 and f.shape[-2:] == (1, 1):
             f = f[..., 0, 0]
         if f.ndim > 1:
             raise NotPolynomial()
-        results.append(float(weights @ np.broadcast_to(f, points.shape)))
-        if exact:
+        return np.broadcast_to(f, points.shape)
+
+    try:
+        distribution.rule(1, *params)
+    except NotImplementedError:
+        raise NotPolynomial() from None
+    for spread in SPREADS:
+        breaks = _breaks(integrand, decl, entry, values, scope, distribution, params, spread)
+        results = []
+        for panels in (64, 128):
+            points, weights, exact = distribution.rule(panels, *params, breaks=breaks,
+                                                       spread=spread)
+            try:
+                results.append(float(weights @ at(points)))
+            except DomainError:         # overflow far out: the tails are not negligible
+                if spread == SPREADS[0]:
+                    raise NotPolynomial() from None
+                results = [np.inf]
+                break
+            if exact:
+                break
+        if spread != SPREADS[0] and not np.all(np.isfinite(results)):
             break
-    if not np.all(np.isfinite(results)) or \
-            abs(results[-1] - results[0]) > QUADRATURE_AGREEMENT * max(1.0, abs(results[-1])):
+        if not np.all(np.isfinite(results)) or abs(results[-1] - results[0]) > \
+                QUADRATURE_AGREEMENT * max(1.0, abs(results[-1])):
+            raise NotPolynomial()
+        if exact or not distribution.unbounded() or \
+                _tails_negligible(at, distribution, params, spread, results[-1]):
+            return results[-1]
+    raise NoExpectation(f"E[{integrand}]: |integrand| x density does not vanish in "
+                        f"{decl.symbol}'s tails (ranges up to {SPREADS[-1]:g} times the usual "
+                        "one tried): the expectation may be infinite")
+
+
+def _tails_negligible(at, distribution, params, spread, result) -> bool:
+    """Whether |f| x density, times the range's half-width, is below TAIL_SHARE (relative to
+    the result) at the range's ends and at 1.25 and 1.5 times as far, and falls outwards."""
+    low, high = distribution.span(*params, spread=spread)
+    middle, half = (low + high) / 2, (high - low) / 2
+    reach = np.array([1.0, 1.25, 1.5])
+    points = np.concatenate([middle - half * reach, middle + half * reach])
+    try:
+        with np.errstate(all="ignore"):
+            g = np.abs(at(points)) * distribution.density(points, *params) * half
+    except DomainError:
+        return False
+    if not np.all(np.isfinite(g)):
+        return False
+    g = g.reshape(2, 3)
+    return bool(np.all(g <= TAIL_SHARE * max(1.0, abs(result))) and np.all(np.diff(g) <= 0))
+
+
+def _breaks(integrand, decl, entry, values, scope, distribution, params, spread) -> list:
+    """The integrand's kinks and jumps within the rule's range, found symbolically; raises
+    NoExpectation at a possible pole inside the range and NotPolynomial when the integrand
+    switches branch at points that cannot be located."""
+    randoms = [decl.symbol]
+    if not integrands.switches_on(integrand, randoms, scope) and \
+            not integrands.poles_on(integrand, randoms, scope):
+        return []
+    x = sp.Dummy("x", real=True)
+    if entry is None:
+        if isinstance(decl.symbol, sp.MatrixSymbol):
+            raise NotPolynomial()
+
+        def to_symbol(expr):
+            return expr.xreplace({decl.symbol: x})
+    else:
+        from sympy.matrices.expressions.matexpr import MatrixElement
+
+        from ..ops import Col, Row
+
+        def to_symbol(expr):
+            expr = expr.replace(lambda e: isinstance(e, MatrixElement)
+                                and e.parent == decl.symbol, lambda e: x)
+            expr = expr.replace(lambda e: isinstance(e, (Row, Col)) and e.matrix == decl.symbol,
+                                lambda e: sp.ImmutableMatrix([[x]]))
+            return None if expr.has(decl.symbol) else expr
+    numbers = {s: sp.Float(float(v), 30) for s, v in values.items()
+               if isinstance(s, sp.Symbol) and np.ndim(v) == 0 and np.isreal(v)}
+    form = integrands.scalar_form(integrand, x, scope, numbers, to_symbol)
+    if form is None:
         raise NotPolynomial()
-    return results[-1]
+    low, high = distribution.span(*params, spread=spread)
+    try:
+        switches, poles = integrands.special_points(form, x, low, high)
+    except ValueError:
+        raise NotPolynomial() from None
+    if poles:
+        raise NoExpectation(f"E[{integrand}]: the integrand may be unbounded near "
+                            f"{decl.symbol} = {poles[0]:.6g}, inside the support, so the "
+                            "expectation may not exist")
+    return switches
 
 
 def _single_entry(integrand, decl, values, scope):
@@ -604,92 +778,173 @@ def _quadratic_plan(decl, values, rng, member):
     return points, len(fit), predict, weights
 
 
+MC_GROWTH = (1, 4, 16)         # sample sizes tried, in units of settings.samples
+MC_POWER = 0.9               # the power at which the detectable difference is stated
+MC_RESOLUTION = 0.05         # the largest detectable difference (relative) a `verified` allows
+MAX_TERM_SHARE = 0.1         # the largest squared deviation's share of their sum
+MAX_BATCH_RATIO = 8.0        # the largest batch variance over the median batch variance
+BATCHES = 20
+
+
+def _heavy_tail(samples) -> str | None:
+    """Why the draws (n x columns) do not look like ones with a finite variance, or None:
+    a non-finite draw, one draw holding more than MAX_TERM_SHARE of the sum of squared
+    deviations, or batch variances that spread by more than MAX_BATCH_RATIO."""
+    if not np.all(np.isfinite(samples)):
+        return "some draws of the integrand are not finite"
+    centred = samples - samples.mean(axis=0)
+    squares = centred ** 2
+    total = squares.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, squares.max(axis=0) / total, 0.0)
+    if np.max(share, initial=0) > MAX_TERM_SHARE:
+        return (f"one draw holds {np.max(share):.0%} of the sum of squared deviations "
+                f"(more than {MAX_TERM_SHARE:.0%})")
+    variances = np.array([b.var(axis=0, ddof=1) for b in np.array_split(samples, BATCHES)])
+    middle = np.median(variances, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(middle > 0, variances.max(axis=0) / middle, 1.0)
+    if np.max(ratio, initial=1) > MAX_BATCH_RATIO:
+        return (f"the variances of {BATCHES} batches spread by a factor {np.max(ratio):.0f} "
+                f"(more than {MAX_BATCH_RATIO:g})")
+    return None
+
+
 def _monte_carlo(terms, holders, outer, scope, declarations, random_names, rng, settings,
                  member, families) -> Outcome:
     """The z-test of lhs - rhs, entry by entry for matrix-valued sides (Bonferroni over the
-    entries, the instances and the distributions), the E-values' covariance carried through
-    the sides by the delta method."""
-    n = settings.samples
-    worst, z_needed = 0.0, None
+    entries, the instances, the distributions and the sample sizes tried), the E-values'
+    covariance carried through the sides by the delta method. The sample grows (MC_GROWTH)
+    until the difference detectable at power MC_POWER is at most MC_RESOLUTION of the sides'
+    scale; `verified` only then, `unknown` (stating the detectable difference) otherwise, and
+    `unknown` when the draws still look heavy-tailed at the largest sample (the variance, or E
+    itself, may not exist); no z-test is trusted while they do."""
+    worst, z_needed, n, resolved = 0.0, None, settings.samples, 0.0
+    tests_per_entry = settings.instances * families * len(MC_GROWTH)
     for trial in range(settings.instances):
         try:
             values = sample_instance(scope, declarations, rng, member=member)
-            draws = {d.symbol: draw_random(d, values, rng, n, member)
-                     for _, d in declarations if isinstance(d, Random)}
-            batched = _with_randoms(values, scope, random_names, draws)
-            columns, shapes = [], []
-            for term in terms:
-                sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
-                shape = sample.shape[-2:] if _matrix_valued(term.args[0]) else ()
-                if not shape and sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
-                    sample = sample[..., 0, 0]
-                columns.append(np.broadcast_to(sample, (n, *shape)).reshape(n, -1))
-                shapes.append(shape)
-        except (DomainError, NotEvaluable, ShapeError) as exc:
-            return _failure(exc)
-        samples = np.concatenate(columns, axis=1)
-        means = samples.mean(axis=0)
-        centred = samples - means       # np.cov's own product, without its overhead
-        covariance = np.atleast_2d(centred.T @ centred / (n - 1))
-        try:
             valued = [_integrals_valued(side, values, random_names) for side in outer]
-        except NotEvaluable as exc:
-            return _failure(exc)
-
-        # the sides at the means and at the means moved by +-h along each sampled entry, in one
-        # batched evaluation: the difference, and its gradient by central differences
-        m = len(means)
-        steps = 1e-6 * np.maximum(1.0, np.abs(means))
-        points = means + np.concatenate([np.zeros((1, m)), np.diag(steps), -np.diag(steps)])
-        point, offset = dict(values), 0
-        for term, shape in zip(terms, shapes):
-            size = int(np.prod(shape)) if shape else 1
-            block = points[:, offset:offset + size]
-            point[holders[term]] = block.reshape(len(points), *shape) if shape else block[:, 0]
-            offset += size
-        try:
-            raw = [evaluate(side, point) for side in valued]
         except (DomainError, NotEvaluable, ShapeError) as exc:
             return _failure(exc)
-        lefts, rights = (_rows(value, len(points)) for value in raw)
+        except DeclarationError as exc:
+            return Outcome(Verdict.ERROR, "statistical", exc.message)
         shown = {k: v for k, v in numeric._readable_values(values, declarations).items()
                  if k not in random_names}
-        if lefts.shape != rights.shape:
-            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
-                           f"the sides have different shapes here: "
-                           f"{numeric._shape(_first(raw[0]))} and {numeric._shape(_first(raw[1]))}",
-                           {"values": shown, "lhs": numeric._plain(_first(raw[0])),
-                            "rhs": numeric._plain(_first(raw[1])), "exact": False})
-        gaps = lefts - rights                                  # (points, entries)
-        gradient = (gaps[1:m + 1] - gaps[m + 1:]) / (2 * steps[:, None])     # (m, entries)
-        errors = np.sqrt(np.maximum(np.einsum("ie,ij,je->e", gradient, covariance, gradient),
-                                    0.0) / n)
-        tests = settings.instances * families * gaps.shape[1]
-        z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
-        scale = np.maximum(1.0, np.maximum(np.abs(lefts[0]), np.abs(rights[0])))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(errors < 1e-12 * scale,
-                         np.where(np.abs(gaps[0]) <= 1e-9 * scale, 0.0, np.inf),
-                         np.abs(gaps[0]) / errors)
-        at = int(np.argmax(z))
-        if z[at] > z_needed:
-            row, column = (int(i) for i in np.unravel_index(at, _first(raw[0]).shape[-2:])) \
-                if gaps.shape[1] > 1 else (0, 0)
-            where = f" at entry [{row}, {column}]" if gaps.shape[1] > 1 else ""
-            return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
-                           f"the sides differ by {z[at]:.1f} standard errors{where} (threshold "
-                           f"{z_needed:.2f}, false-alarm probability <= {settings.alpha:g})",
-                           {"values": shown, "lhs": round(float(lefts[0, at]), 6),
-                            "rhs": round(float(rights[0, at]), 6),
-                            "standard_error": float(errors[at]), "z": round(float(z[at]), 2),
-                            "exact": False})
+        chunks = []
+        for growth in MC_GROWTH:
+            n = settings.samples * growth
+            try:
+                more, shapes = _draw_terms(terms, values, scope, declarations, random_names,
+                                           rng, n - sum(len(c) for c in chunks), member)
+            except (DomainError, NotEvaluable, ShapeError) as exc:
+                return _failure(exc)
+            chunks.append(more)
+            samples = np.concatenate(chunks, axis=0)
+            heavy = _heavy_tail(samples)
+            if heavy is not None and growth != MC_GROWTH[-1]:
+                continue            # a finite variance shows as the sample grows
+            if heavy is not None:
+                return Outcome(Verdict.UNKNOWN, f"Monte Carlo: {n} samples",
+                               f"the integrand looks heavy-tailed ({heavy}), so its variance, "
+                               "or E[.] itself, may not exist; no verdict from sampling")
+            judged = _z_test(samples, terms, holders, shapes, values, valued, tests_per_entry,
+                             settings)
+            if isinstance(judged, Outcome):        # different shapes
+                return Outcome(judged.verdict, judged.method, judged.detail,
+                               {"values": shown, **judged.counterexample})
+            z, at, z_needed, lefts, rights, errors, detectable, scale, where = judged
+            if z[at] > z_needed:
+                return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                               f"the sides differ by {z[at]:.1f} standard errors{where} "
+                               f"(threshold {z_needed:.2f}, false-alarm probability <= "
+                               f"{settings.alpha:g} under the normal approximation)",
+                               {"values": shown, "lhs": round(float(lefts[0, at]), 6),
+                                "rhs": round(float(rights[0, at]), 6),
+                                "standard_error": float(errors[at]),
+                                "z": round(float(z[at]), 2), "exact": False})
+            relative = float(np.max(detectable / scale))
+            if relative <= MC_RESOLUTION:
+                break
+        else:
+            return Outcome(Verdict.UNKNOWN, f"Monte Carlo: {n} samples",
+                           f"no difference found (largest |z| {float(z[at]):.2f}, threshold "
+                           f"{z_needed:.2f}), but with {n} samples only a difference of "
+                           f"{float(np.max(detectable)):.3g} (relative {relative:.2g}) or more "
+                           f"would be detected at power {MC_POWER:g}, and a verdict needs "
+                           f"{MC_RESOLUTION:g}")
         worst = max(worst, float(z[at]))
+        resolved = max(resolved, relative)
     return Outcome(Verdict.VERIFIED,
-                   f"Monte Carlo: {settings.instances}x{n} samples, alpha {settings.alpha:g}"
-                   + _QUADRATURE_NOTE * _has_integral(outer),
+                   f"Monte Carlo: {settings.instances} instances, up to {n} samples, alpha "
+                   f"{settings.alpha:g}" + _QUADRATURE_NOTE * _has_integral(outer),
                    f"largest |z| {worst:.2f} over {settings.instances} instances (threshold "
                    f"{z_needed:.2f}: false-alarm probability <= {settings.alpha:g} under the "
-                   "normal approximation)")
+                   f"normal approximation); a relative difference of {resolved:.2g} or more "
+                   f"would have been detected with probability {MC_POWER:g}; no heavy tails "
+                   f"seen (largest-draw share <= {MAX_TERM_SHARE:g}, batch variances within "
+                   f"a factor {MAX_BATCH_RATIO:g})")
+
+
+def _draw_terms(terms, values, scope, declarations, random_names, rng, n, member):
+    """n draws of every E-term's integrand as an (n, entries) array, and the terms' shapes."""
+    draws = {d.symbol: draw_random(d, values, rng, n, member)
+             for _, d in declarations if isinstance(d, Random)}
+    batched = _with_randoms(values, scope, random_names, draws)
+    columns, shapes = [], []
+    for term in terms:
+        sample = np.asarray(evaluate(term.args[0], batched), dtype=float)
+        shape = sample.shape[-2:] if _matrix_valued(term.args[0]) else ()
+        if not shape and sample.ndim >= 2 and sample.shape[-2:] == (1, 1):
+            sample = sample[..., 0, 0]
+        columns.append(np.broadcast_to(sample, (n, *shape)).reshape(n, -1))
+        shapes.append(shape)
+    return np.concatenate(columns, axis=1), shapes
+
+
+def _z_test(samples, terms, holders, shapes, values, valued, tests_per_entry, settings):
+    """The sides' difference at the sample means, its standard error (delta method), |z| per
+    entry and the threshold; or a REFUTED Outcome when the sides have different shapes."""
+    n = len(samples)
+    means = samples.mean(axis=0)
+    centred = samples - means       # np.cov's own product, without its overhead
+    covariance = np.atleast_2d(centred.T @ centred / (n - 1))
+    # the sides at the means and at the means moved by +-h along each sampled entry, in one
+    # batched evaluation: the difference, and its gradient by central differences
+    m = len(means)
+    steps = 1e-6 * np.maximum(1.0, np.abs(means))
+    points = means + np.concatenate([np.zeros((1, m)), np.diag(steps), -np.diag(steps)])
+    point, offset = dict(values), 0
+    for term, shape in zip(terms, shapes):
+        size = int(np.prod(shape)) if shape else 1
+        block = points[:, offset:offset + size]
+        point[holders[term]] = block.reshape(len(points), *shape) if shape else block[:, 0]
+        offset += size
+    raw = [evaluate(side, point) for side in valued]
+    lefts, rights = (_rows(value, len(points)) for value in raw)
+    if lefts.shape != rights.shape:
+        return Outcome(Verdict.REFUTED, f"Monte Carlo: {n} samples",
+                       f"the sides have different shapes here: "
+                       f"{numeric._shape(_first(raw[0]))} and {numeric._shape(_first(raw[1]))}",
+                       {"lhs": numeric._plain(_first(raw[0])),
+                        "rhs": numeric._plain(_first(raw[1])), "exact": False})
+    gaps = lefts - rights                                  # (points, entries)
+    gradient = (gaps[1:m + 1] - gaps[m + 1:]) / (2 * steps[:, None])     # (m, entries)
+    errors = np.sqrt(np.maximum(np.einsum("ie,ij,je->e", gradient, covariance, gradient),
+                                0.0) / n)
+    tests = tests_per_entry * gaps.shape[1]
+    z_needed = NormalDist().inv_cdf(1 - settings.alpha / (2 * tests))
+    detectable = (z_needed + NormalDist().inv_cdf(MC_POWER)) * errors
+    scale = np.maximum(1.0, np.maximum(np.abs(lefts[0]), np.abs(rights[0])))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(errors < 1e-12 * scale,
+                     np.where(np.abs(gaps[0]) <= 1e-9 * scale, 0.0, np.inf),
+                     np.abs(gaps[0]) / errors)
+    at = int(np.argmax(z))
+    row, column = (int(i) for i in np.unravel_index(at, _first(raw[0]).shape[-2:])) \
+        if gaps.shape[1] > 1 else (0, 0)
+    where = f" at entry [{row}, {column}]" if gaps.shape[1] > 1 else ""
+    return z, at, z_needed, lefts, rights, errors, detectable, scale, where
 
 
 def _first(value):

@@ -42,8 +42,8 @@ def prove_equal(lhs, rhs, definitions: dict, *, full: bool = False) -> Outcome |
     if diff.is_Number:
         if sp.sympify(lhs).is_number and sp.sympify(rhs).is_number:
             return _constants(lhs, rhs, diff)
-        if diff != 0:
-            return None      # differ by a constant everywhere: the numeric checker shows where
+    if diff.is_number and diff.is_zero is False:
+        return _constant_difference(lhs, rhs, diff)
     if definitions and _flatten(_substitute(sp.sympify(lhs), definitions)) == _flatten(
             _substitute(sp.sympify(rhs), definitions)):
         return Outcome(Verdict.PROVED, "identical (definitions substituted)")
@@ -86,6 +86,16 @@ def _constants(lhs, rhs, diff) -> Outcome:
     return Outcome(Verdict.REFUTED, "arithmetic",
                    f"both sides are constants: {sp.sympify(lhs)} != {sp.sympify(rhs)}",
                    {"values": {}, "lhs": _number(lhs), "rhs": _number(rhs), "exact": True})
+
+
+def _constant_difference(lhs, rhs, diff) -> Outcome:
+    """lhs - rhs is a nonzero constant: wherever both sides are defined they differ by it."""
+    shown = diff if diff.is_Rational else f"{diff} = {sp.N(diff, 6)}"
+    return Outcome(Verdict.REFUTED, "exact difference",
+                   f"lhs - rhs = {shown}, a nonzero constant: the sides differ by it at every "
+                   "value of the symbols where both are defined",
+                   {"values": {}, "lhs": str(sp.sympify(lhs)), "rhs": str(sp.sympify(rhs)),
+                    "difference": str(diff), "exact": True})
 
 
 def _number(value):

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import sympy as sp
 
-from .values import _Applicable, _Eye, _Norm, _Slice, _is_matrix, _same, _shape_text, scalar_of
+from .values import (_Applicable, _Eye, _Norm, _Ones, _Slice, _is_matrix, _same, _shape_text,
+                     scalar_of)
+
+_ONES_SIZE = ("the length of the ones vector \\mathbf{1} cannot be told here (it is read only "
+              "beside a matrix it multiplies, 1^T M or M 1): write \\mathbf{1}_{n \\times 1}")
 
 
 class _Arithmetic:
@@ -20,14 +24,18 @@ class _Arithmetic:
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, _Eye):
             self.fail(token, "the identity I where a number is needed")
+        if isinstance(value, _Ones):
+            self.fail(token, "the ones vector \\mathbf{1} where a number is needed")
         if _is_matrix(value):
             if value.shape == (1, 1):
                 return scalar_of(value)
             self.fail(token, f"a {_shape_text(value)} matrix where a number is needed")
         return value
 
-    def operand(self, value, token):
+    def operand(self, value, token, ones: bool = False):
         value = self.resolve(value)
+        if isinstance(value, _Ones) and not ones:
+            self.fail(token, _ONES_SIZE)
         if isinstance(value, sp.Tuple):
             self.fail(token, "a tuple (a, b) where a number or a matrix is needed")
         if isinstance(value, _Norm):
@@ -55,7 +63,9 @@ class _Arithmetic:
         return [as_row, as_col] if left else [as_col, as_row]
 
     def negate(self, value, token):
-        value = self.operand(value, token)
+        value = self.operand(value, token, ones=True)
+        if isinstance(value, _Ones):
+            return _Ones(value.transposed, -value.coefficient)
         if isinstance(value, _Eye):
             return _Eye(-value.coefficient)
         if isinstance(value, _Slice):
@@ -130,9 +140,30 @@ class _Arithmetic:
             return _Slice(top.matrix, top.index, top.transposed, top.coefficient / bottom)
         return top / bottom
 
+    def ones_product(self, left, right, token):
+        """A product with the ones vector: 1^T M (a row of M's height), M 1 (a column of M's
+        width), or a number times it; anything else cannot size it."""
+        if isinstance(left, _Slice):
+            left = self.slice_default(left)
+        if isinstance(right, _Slice):
+            right = self.slice_default(right)
+        ones, other = (left, right) if isinstance(left, _Ones) else (right, left)
+        if not isinstance(other, _Ones) and not isinstance(other, _Eye) and \
+                not _is_matrix(other):
+            return _Ones(ones.transposed, ones.coefficient * other)
+        if isinstance(left, _Ones) and left.transposed and _is_matrix(right) and \
+                not isinstance(right, (_Eye, _Ones)):
+            return self.multiply(left.coefficient * sp.OneMatrix(1, right.shape[0]), right, token)
+        if isinstance(right, _Ones) and not right.transposed and _is_matrix(left) and \
+                not isinstance(left, (_Eye, _Ones)):
+            return self.multiply(left, right.coefficient * sp.OneMatrix(left.shape[1], 1), token)
+        self.fail(token, _ONES_SIZE)
+
     def multiply(self, left, right, token, dot: bool = False):
         from ..ops import inner
-        left, right = self.operand(left, token), self.operand(right, token)
+        left, right = self.operand(left, token, ones=True), self.operand(right, token, ones=True)
+        if isinstance(left, _Ones) or isinstance(right, _Ones):
+            return self.ones_product(left, right, token)
         if isinstance(left, _Eye) or isinstance(right, _Eye):
             if isinstance(left, _Eye) and isinstance(right, _Eye):
                 return _Eye(left.coefficient * right.coefficient)

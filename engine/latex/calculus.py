@@ -153,13 +153,83 @@ class _Calculus:
         wrt = self.resolve(self.sub_expression(self.script(s, mark), token))
         if not isinstance(wrt, sp.MatrixSymbol):
             self.fail(token, "\\nabla_{w}: w must be a declared vector or matrix")
-        body = self.resolve(self.postfix(s))
+        body = self.resolve(self.term(s))       # the product that follows, up to + or -
         if isinstance(body, _Norm):
             body = self.norm(body, None)
         if isinstance(body, (_Eye, _Slice, _Applicable)) or \
                 (_is_matrix(body) and body.shape != (1, 1)):
             self.fail(token, "\\nabla_{w} of something that is not a scalar")
         return grad(body, wrt)       # a 1 x 1 product such as w^T A w is differentiated as is
+
+    def is_differential_d(self, token) -> bool:
+        """The d of d/dx: the letter d, or an upright d (\\mathrm{d}, \\mathrm d, \\text{d},
+        \\operatorname{d})."""
+        if token.kind == "letter" and token.text == "d":
+            return True
+        if token.kind == "macro" and token.text in ("mathrm", "text", "operatorname",
+                                                     "textrm", "mathit") and token.args:
+            return self.text_word(token) == "d"
+        return False
+
+    def derivative_fraction(self, token, numerator, denominator, s: _Stream):
+        r"""\frac{d}{dx} f, \frac{df}{dx}, \frac{d^2 f}{dx^2}, and the same with \partial: the
+        derivative, or None when the fraction is not written as one (the numerator does not
+        start with d or \partial). A d that is also a declared or bound name is ambiguous
+        (d/(d x) or the derivative) and refused."""
+        if not numerator or not denominator:
+            return None
+        first = numerator[0]
+        partial = first.is_macro("partial")
+        if not partial and not self.is_differential_d(first):
+            return None
+        below = denominator[0]
+        if partial != below.is_macro("partial") or (not partial and
+                                                    not self.is_differential_d(below)):
+            if partial:
+                self.fail(token, "a derivative needs \\partial x (one variable) below")
+            return None                          # d over something else: a plain fraction
+        if not partial and first.kind == "letter" and (
+                "d" in self.scope.declarations or self.is_bound("d")):
+            self.fail(token, "d is a declared name here, so d/dx is ambiguous (the derivative "
+                             "or d divided by d x): write \\mathrm{d} for the derivative")
+        order, body_items = self.derivative_order(numerator[1:], token)
+        variable, below_order = self.derivative_order_below(denominator[1:], token)
+        if order != below_order:
+            self.fail(token, f"the orders above ({order}) and below ({below_order}) differ")
+        if body_items:
+            body = self.resolve(self.sub_expression(body_items, token))
+        else:
+            body = self.term(s)                  # the operator form: the product that follows
+        value = body
+        for _ in range(order):
+            value = self.derivative(token, [Token("macro", "partial", token.pos, token.pos)],
+                                    variable, body=value)
+        return value
+
+    def derivative_order(self, items, token) -> tuple:
+        """(n, the rest) for the items after d in d^n f; n is 1 without a superscript."""
+        if items and items[0].is_sym("^"):
+            if len(items) < 2:
+                self.fail(token, "d^ without an order")
+            script = list(items[1].children) if items[1].kind == "group" else [items[1]]
+            if len(script) != 1 or script[0].kind != "num" or not script[0].text.isdigit() \
+                    or not 1 <= int(script[0].text) <= 4:
+                self.fail(token, "the order of a derivative must be 1, 2, 3 or 4")
+            return int(script[0].text), list(items[2:])
+        return 1, list(items)
+
+    def derivative_order_below(self, items, token) -> tuple:
+        """(the variable's tokens, n) for dx^n (or d x^{n}) below the fraction."""
+        marks = [k for k, t in enumerate(items) if t.is_sym("^")]
+        if not marks:
+            if not items:
+                self.fail(token, "a derivative needs its variable below (dx)")
+            return [Token("macro", "partial", token.pos, token.pos)] + list(items), 1
+        k = marks[-1]
+        order, rest = self.derivative_order(items[k:], token)
+        if rest or k == 0:
+            self.fail(token, "cannot read the variable of this derivative")
+        return [Token("macro", "partial", token.pos, token.pos)] + list(items[:k]), order
 
     def derivative(self, token, numerator, denominator, body=None):
         r"""\frac{\partial f}{\partial x} (or \frac{\partial}{\partial x} f, `body` given):

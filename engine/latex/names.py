@@ -8,7 +8,9 @@ import re
 
 import sympy as sp
 
-from .values import (_Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _element, _elementwise,
+from .. import bounds
+
+from .values import (_Applicable, _Eye, _Name, _Norm, _Ones, _Slice, _Stream, _element, _elementwise,
                      _is_computation, _is_matrix, _same, scalar_of)
 from .vocabulary import GREEK, _BOLD, _TEXT, _UPRIGHT
 
@@ -43,6 +45,8 @@ class _Names:
             return found
         if name == "e":
             return sp.E
+        if name == "i" and self.in_exponent_of_e:
+            return sp.I          # e^{i\pi}: the imaginary unit (i is neither bound nor declared)
         if name == "pi":
             return sp.pi
         if name == "I":
@@ -217,6 +221,10 @@ class _Names:
             and (items[0].text in ("top", "intercal", "T") or self.text_word(items[0]) == "T"))
         letter_t = len(items) == 1 and items[0].kind == "letter" and items[0].text == "T" \
             and "T" not in self.scope.declarations
+        if isinstance(value, _Ones):
+            if transpose or letter_t:
+                return _Ones(not value.transposed, value.coefficient)
+            self.fail(start, "a power of the ones vector \\mathbf{1}")
         if transpose or (letter_t and _is_matrix(value)):
             if isinstance(value, _Slice):
                 return _Slice(value.matrix, value.index, not value.transposed,
@@ -226,7 +234,14 @@ class _Names:
             return value.T if _is_matrix(value) else value
         if len(items) == 1 and items[0].is_macro("dagger", "ast", "star", "prime"):
             self.fail(items[0], "this superscript is not supported")
-        exponent = self.index_expression(items)
+        if value == sp.E:
+            self.in_exponent_of_e += 1
+            try:
+                exponent = self.index_expression(items)
+            finally:
+                self.in_exponent_of_e -= 1
+        else:
+            exponent = self.index_expression(items)
         if isinstance(value, _Slice):
             value = self.slice_default(value)
         if isinstance(value, _Eye):
@@ -236,7 +251,7 @@ class _Names:
         if _is_matrix(value):
             rows, cols = value.shape
             if rows == 1 and cols == 1:
-                return scalar_of(value) ** exponent
+                return self.bounded(bounds.power, scalar_of(value), exponent, token=start)
             if not _same(rows, cols):
                 self.fail(start, f"a power of a non-square ({rows} x {cols}) matrix")
             if exponent == -1:
@@ -248,4 +263,4 @@ class _Names:
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, sp.Tuple):
             self.fail(start, "a power of a tuple (a, b)")
-        return value ** exponent
+        return self.bounded(bounds.power, value, exponent, token=start)

@@ -7,10 +7,13 @@ import re
 
 import sympy as sp
 
+from .. import bounds
+
 from .tokens import Token
-from .values import (_Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _is_matrix, _same,
+from .values import (_Applicable, _Eye, _Name, _Norm, _Ones, _Slice, _Stream, _is_matrix, _same,
                      _shape_text, scalar_of)
-from .vocabulary import (GREEK, _ACCENTS, _BOLD, _DEFINING, _ELEMENTARY, _ELLIPSES, _OPERATOR_WORDS,
+from .vocabulary import (GREEK, _ACCENTS, _BOLD, _DEFINING, _ELEMENTARY, _ELLIPSES, _INVERSES,
+                         _OPERATOR_WORDS,
                          _SCRIPT, _TEXT, _UNSUPPORTED, _UPRIGHT)
 
 
@@ -121,6 +124,8 @@ class _Operators:
             return _Name(name, token)
         if name == "infty":
             return sp.oo
+        if name in ("imath", "iu"):
+            return sp.I
         if name in _ACCENTS:
             inner = self.name_argument(token, s)
             return _Name(f"{inner.text}_{_ACCENTS[name]}", token)
@@ -133,15 +138,12 @@ class _Operators:
             return self.blackboard(token, s)
         if name in ("frac", "dfrac", "tfrac", "cfrac"):
             numerator = self.argument(token, s, 0)
-            if len(numerator) == 1 and numerator[0].is_macro("partial"):
-                # operator form, as SymPy prints Derivative: \frac{\partial}{\partial x} f,
-                # f being the rest of the product
-                denominator = self.argument(token, s, 1)
-                return self.derivative(token, numerator, denominator, body=self.term(s))
-            if numerator and numerator[0].is_macro("partial"):
-                return self.derivative(token, numerator, self.argument(token, s, 1))
+            denominator = self.argument(token, s, 1)
+            derivative = self.derivative_fraction(token, numerator, denominator, s)
+            if derivative is not None:
+                return derivative
             top = self.sub_expression(numerator, token)
-            bottom = self.sub_expression(self.argument(token, s, 1), token)
+            bottom = self.sub_expression(denominator, token)
             return self.divide(top, bottom, token)
         if name == "sqrt":
             degree = self.argument(token, s, 0, optional=True) if token.args else None
@@ -153,7 +155,8 @@ class _Operators:
         if name == "binom":
             top = self.sub_expression(self.argument(token, s, 0), token)
             bottom = self.sub_expression(self.argument(token, s, 1), token)
-            return sp.binomial(self.scalar(top, token), self.scalar(bottom, token))
+            return self.bounded(bounds.binomial, self.scalar(top, token),
+                                self.scalar(bottom, token), token=token)
         if name in _ELEMENTARY or name in ("max", "min", "det"):
             return self.function(name, token, s)
         if name in ("sum", "prod"):
@@ -223,15 +226,20 @@ class _Operators:
                 return _Name(word, token)
             self.fail(token, f"unknown operator {word!r} (declare it, e.g. '{word}: function')"
                       if re.fullmatch(r"[A-Za-z]\w*", word) else "prose inside a formula")
+        if name in _UPRIGHT and word == "i" and "i" not in self.scope.declarations:
+            if self.is_bound("i"):
+                self.fail(token, "\\mathrm{i} beside an index i: rename the index")
+            return sp.I                     # \mathrm{i}: the imaginary unit
         if len(items) == 1 and items[0].kind in ("letter", "macro") and (
                 items[0].kind == "letter" or items[0].text in GREEK):
             inner = items[0].text
             return _Name(inner, token, bold=name in _BOLD)
         if name in _BOLD and word == "1" and s.peek() is not None and s.peek().is_sym("_"):
             return self.ones(token, s)
+        if name in _BOLD and word == "1":
+            return _Ones()          # the ones vector, sized by the matrix it multiplies
         if len(items) == 1 and items[0].kind == "num":
-            return sp.Integer(items[0].text) if "." not in items[0].text else \
-                sp.Rational(items[0].text)
+            return self.bounded(bounds.literal, items[0].text, token=token)
         if re.fullmatch(r"[A-Za-z]+", word):
             if self.strict or len(word) > 1 and s.peek() is not None and \
                     (s.peek().is_sym("(") or s.peek().kind == "open"):
@@ -257,6 +265,8 @@ class _Operators:
             return self.operator("expectation", token, s)
         if letter == "I":
             return _Eye()
+        if letter == "1":
+            return _Ones()
         if letter == "P":
             return self.probability(token, s)
         self.fail(token, f"\\mathbb{{{letter}}} is not supported (only \\mathbb{{E}}, "
@@ -393,6 +403,47 @@ class _Operators:
                                           f"{opening.pos + 1} to close the event")
         return E(sp.Piecewise((sp.S.One, event), (sp.S.Zero, True)))
 
+    def opens_group_call(self, s: _Stream) -> bool:
+        """f{\\left(x \\right)}, as SymPy prints an application."""
+        following = s.peek()
+        return following is not None and following.kind == "group" and \
+            len(following.children) >= 2 and following.children[0].kind == "open" and \
+            following.children[-1].kind == "close"
+
+    def argument_run(self, token, s: _Stream):
+        r"""The argument of a function written without parentheses, by the usual convention:
+        the product of the factors that follow (\sin 2x is sin(2x), \log xy is log(xy)), up to
+        + - a relation, an explicit \cdot \times / or the next function (\sin x \cos x is
+        sin(x) cos(x)). A parenthesis, fraction, root or number after the first factor makes
+        the reading ambiguous (\sin x (y+1), \log x \frac{1}{2}): refused."""
+        if s.peek() is None or not self.starts_factor(s.peek()):
+            self.fail(token, f"{self.text[token.pos:token.end]} needs an argument")
+        value = self.postfix(s)
+        while s.peek() is not None and self.starts_factor(s.peek()) and \
+                not self.ends_argument(s.peek()):
+            following = s.peek()
+            if following.kind in ("open", "num", "env") or following.is_sym("(", "[", "|") or \
+                    following.is_macro("frac", "dfrac", "tfrac", "sqrt", "binom") or \
+                    following.kind == "group" and self.opens_group_call(s):
+                self.fail(following, f"the argument of {self.text[token.pos:token.end]} "
+                                     "without parentheses is ambiguous here: write "
+                                     f"{self.text[token.pos:token.end]}(...)")
+            value = self.multiply(value, self.postfix(s), following)
+        return value
+
+    def ends_argument(self, token) -> bool:
+        """A function, operator or big operator: it starts a new factor of the product."""
+        if token.kind != "macro":
+            return False
+        name = token.text
+        if name in _ELEMENTARY or name in ("max", "min", "det", "sum", "prod", "int", "lim",
+                                           "nabla", "Pr", "partial"):
+            return True
+        if name in _TEXT or name == "operatorname" or name in _UPRIGHT:
+            word = self.text_word(token) if token.args else ""
+            return word in _OPERATOR_WORDS
+        return name == "mathbb"
+
     def one(self, args, token) -> list:
         if len(args) != 1:
             self.fail(token, "takes one argument")
@@ -409,7 +460,21 @@ class _Operators:
             power = self.index_expression(self.script(s, mark))
         if s.peek() is not None and s.peek().is_sym("_"):
             self.fail(s.peek(), f"\\{name} with a subscript is not supported")
-        args = self.arguments_of(token, s)
+        inverse = None
+        if power is not None and power == -1 and name in _INVERSES:
+            inverse, power = _INVERSES[name], None     # \sin^{-1} x is arcsin x
+        elif power is not None and power.is_number and power < 0:
+            self.fail(token, f"\\{name}^{{{power}}} is ambiguous (the inverse function, or a "
+                             f"power of \\{name}): write it with parentheses")
+        self.in_exponent_of_e += name == "exp"
+        try:
+            if name in _ELEMENTARY and not self.opens_arguments(s) and \
+                    not self.opens_group_call(s):
+                args = [self.argument_run(token, s)]
+            else:
+                args = self.arguments_of(token, s)
+        finally:
+            self.in_exponent_of_e -= name == "exp"
         if name in ("max", "min"):
             values = [self.function_argument(a, token) for a in args]
             if any(_is_matrix(v) for v in values):
@@ -429,5 +494,8 @@ class _Operators:
         else:
             (inner,) = self.one(args, token)
             inner = self.scalar(self.function_argument(inner, token), token)
-            value = _ELEMENTARY[name](inner) if base is None else sp.log(inner, base)
-        return value if power is None else value ** power
+            if inverse is not None:
+                value = inverse(inner)
+            else:
+                value = _ELEMENTARY[name](inner) if base is None else sp.log(inner, base)
+        return value if power is None else self.bounded(bounds.power, value, power, token=token)

@@ -8,6 +8,7 @@ import re
 
 import sympy as sp
 
+from .. import bounds
 from ..errors import ExpressionError
 from ..scope import Scope
 from .arithmetic import _Arithmetic
@@ -16,7 +17,7 @@ from .names import _Names
 from .operators import _Operators
 from .relations import _Relations
 from .tokens import LOGICAL, Token
-from .values import _Applicable, _Eye, _Name, _Norm, _Slice, _Stream, _is_matrix, _same
+from .values import _Applicable, _Eye, _Name, _Norm, _Ones, _Slice, _Stream, _is_matrix, _same
 from .vocabulary import GREEK, _ACCENTS, _BOLD, _MATRIX_ENVIRONMENTS, _MULTIPLY, _SCRIPT
 
 
@@ -31,6 +32,7 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
         self.bound: list[dict] = []         # summation indices in scope: name -> (symbol, lo, hi)
         self.bars: list[str] = []           # open | and ‖ (a bar inside them closes)
         self.assumed: list[str] = []
+        self.in_exponent_of_e = 0           # > 0 while reading e^{...} or \exp(...)
 
     # -- errors --------------------------------------------------------------------------
     def fail(self, token, message: str):
@@ -40,6 +42,13 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
         if len(fragment) > 60:
             fragment = fragment[:57] + "..."
         raise ExpressionError(f"{message}: {fragment!r} at column {token.pos + 1}")
+
+    def bounded(self, build, *args, token):
+        """build(*args) (an engine.bounds builder), its refusal naming `token`."""
+        try:
+            return build(*args)
+        except ExpressionError as exc:
+            self.fail(token, exc.message)
 
     def fragment(self, items) -> str:
         return self.text[items[0].pos:items[-1].end] if items else ""
@@ -68,6 +77,14 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
                 return value.coefficient * sp.Identity(shape[0])
             self.fail(token, "the size of the identity I cannot be told from the matrices "
                              "around it")
+        if isinstance(value, _Ones):
+            shape = getattr(self.like, "shape", None) if _is_matrix(self.like) else None
+            wanted = 0 if value.transposed else 1
+            if shape is not None and not isinstance(self.like, (_Eye, _Slice, _Ones)) and \
+                    shape[wanted] == 1:
+                return value.coefficient * sp.OneMatrix(*shape)
+            self.fail(token, "the length of the ones vector \\mathbf{1} cannot be told from "
+                             "the matrices around it: write \\mathbf{1}_{n \\times 1}")
         if isinstance(value, _Applicable):
             self.fail(value.token, f"{value.name} is a function: give it its arguments")
         if isinstance(value, _Norm):
@@ -193,7 +210,10 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
             value = self.norm(value, None)
         while s.peek() is not None and s.peek().is_sym("!"):
             token = s.next()
-            value = sp.factorial(self.scalar(value, token))
+            if s.peek() is not None and s.peek().is_sym("!") and s.peek().pos == token.end:
+                self.fail(token, "n!! is ambiguous (the double factorial, or (n!)!): write "
+                                 "(n!)! for the factorial of a factorial")
+            value = self.bounded(bounds.factorial, self.scalar(value, token), token=token)
         return value
 
     def opens_arguments(self, s: _Stream) -> bool:
@@ -256,7 +276,7 @@ class _Parser(_Names, _Operators, _Calculus, _Relations, _Arithmetic):
             self.fail(None, "expected a term")
         kind = token.kind
         if kind == "num":
-            return sp.Rational(token.text) if "." in token.text else sp.Integer(token.text)
+            return bounds.literal(token.text)
         if kind == "letter":
             return self.letters(token, s)
         if kind == "name":

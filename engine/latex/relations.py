@@ -228,14 +228,14 @@ class _Relations:
             sides.append(self.finish(self.expression(s), s.peek()))
         if not relations:
             self.fail(s.peek(), "a statement needs a relation (=, <, \\le, ...)")
-        makers = {"=": sp.Eq, "≠": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
+        makers = {"=": sp.Eq, "≡": sp.Eq, "≠": sp.Ne, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge}
         parts = []
         for relation, left, right in zip(relations, sides, sides[1:]):
             if relation.text not in makers:
                 self.fail(relation, "this relation cannot be part of a statement")
             left, right = (scalar_of(v) if _is_matrix(v) and v.shape == (1, 1) else v
                            for v in (left, right))
-            if relation.text in ("=", "≠"):
+            if relation.text in ("=", "≡", "≠"):
                 parts.append(makers[relation.text](left, right, evaluate=False))
             else:
                 if _is_matrix(left) or _is_matrix(right):

@@ -29,7 +29,7 @@ def parse_latex(text: str, scope: Scope, *, strict: bool = False, index_base: in
     names to the LaTeX written for them (a derivation's notation); `functions` maps names to
     SymPy functions applied to their arguments (f(x)), besides the scope's declarations."""
     parser = _Parser(text, scope, strict, index_base, like, functions)
-    items = _strip_annotations(tokens(text, _with_computations(notation, functions)))
+    items = _strip_annotations(tokens(text, _with_computations(notation, functions)), parser)
     relation = next(_top_level_relations(items), None)
     if relation is not None:
         parser.fail(relation, "a relation inside an expression (give each side separately)")
@@ -81,14 +81,27 @@ def _read(whole, items, parser, assumed, what: str):
     return value
 
 
-def _strip_annotations(items: list) -> list:
-    """Drop the \\text{...} / \\quad annotation at the end of a formula, and trailing , . ;"""
+def _strip_annotations(items: list, parser) -> list:
+    """Drop the \\text{...} / \\quad annotation at the end of a formula, and trailing , . ;
+    A \\text{name} applied to parentheses is not an annotation (the parser reads or refuses
+    it); an annotation that states a condition (\\quad\\text{for } x \\ge 0) is refused: one
+    side of a relation cannot carry it."""
     cut = len(items)
     for i, token in enumerate(items):
+        following = items[i + 1] if i + 1 < len(items) else None
+        if token.kind == "macro" and token.text in _TEXT and following is not None and \
+                following.is_sym("(") and following.pos == token.end:
+            continue
         if token.is_macro("quad", "qquad") or (token.kind == "macro" and token.text in _TEXT
                                                and not _operator_text(token)):
             cut = i
             break
+    rest = items[cut:]
+    if any(t.kind == "rel" for t in rest):
+        words = " ".join(_plain(parser.text[t.pos:t.end]) for t in rest if _is_prose(t))
+        parser.fail(rest[0], f"a condition ({words or 'math'} ...) after the expression: it "
+                             "cannot be attached to one side (state it as a premise, e.g. "
+                             "--relation '=>' with the condition as the left side)")
     items = items[:cut]
     while items and items[-1].is_sym(",", ".", ";"):
         items = items[:-1]
@@ -118,6 +131,7 @@ class Statement:
     leading: str = ""
     connective: str = ""
     annotation: str = ""
+    condition: object = None      # the Side of a condition written after it (for x \ge 0)
 
 
 def read_statements(text: str, scope: Scope, *, strict: bool = False,
@@ -129,7 +143,7 @@ def read_statements(text: str, scope: Scope, *, strict: bool = False,
     items = [t for t in tokens(text) if t.kind not in ("amp", "rowsep")]
     statements = []
     connective = ""
-    for segment, annotation, following in _segments(items, text):
+    for segment, annotation, following, condition_items in _segments(items, text):
         pieces, relations, leading = [], [], ""
         current: list = []
         depth = 0
@@ -175,25 +189,79 @@ def read_statements(text: str, scope: Scope, *, strict: bool = False,
             except Exception as exc:          # a reader bug must not stop the document
                 sides.append(Side(fragment, column, None, "cannot read this side (internal "
                                   f"error {type(exc).__name__}: {exc})"))
+        relations = [_equivalence(r, k, sides, scope) for k, r in enumerate(relations)]
+        condition = None
+        if condition_items:
+            condition, sides = _condition(condition_items, text, scope, strict, index_base, sides)
         statements.append(Statement(tuple(sides), tuple(relations), leading, connective,
-                                    annotation))
+                                    annotation, condition))
         connective = following
     return statements
 
 
+def _condition(items, text, scope, strict, index_base, sides) -> tuple:
+    """(the condition's Side, the statement's sides refused) for a statement written with a
+    condition (x^2 = |x|^2 \\quad\\text{for } x \\ge 0): the identity holds only under it,
+    and checking it unconditionally would refute a true step, so its sides carry the reason
+    (the condition, read, is kept on the Statement for a checker that takes premises)."""
+    fragment = text[items[0].pos:items[-1].end]
+    parser = _Parser(text, scope, strict, index_base)
+    try:
+        condition = Side(fragment, items[0].pos + 1, parser.whole_statement(items), "",
+                         tuple(parser.assumed))
+    except (ExpressionError, RecursionError) as exc:
+        condition = Side(fragment, items[0].pos + 1, None, getattr(exc, "message", str(exc)))
+    reason = (f"the step is stated under the condition '{fragment}', which is not checked as a "
+              "premise here: not checked (checking it without the condition could refute a "
+              "true step)")
+    return condition, [Side(side.text, side.column, None, reason, side.assumed, side.seconds)
+                       for side in sides]
+
+
+_CONDITION_WORDS = ("for", "if", "when", "whenever", "where", "provided", "assuming", "given",
+                    "with", "as", "since", "on", "unless", "iff", "for all", "s.t.", "such that")
+
+
+def _is_condition_prose(words: str) -> bool:
+    words = words.strip().lower().rstrip(":,")
+    return any(words == w or words.startswith(w + " ") for w in _CONDITION_WORDS) or \
+        words.startswith(("for", "if ", "when", "where", "provided", "assum", "given"))
+
+
+def _equivalence(relation: str, k: int, sides: list, scope: Scope) -> str:
+    """\\equiv between sides k and k+1: a definition when its left side is a name met for the
+    first time on this line (assumed, not declared), else an equality that is checked."""
+    if relation != "≡":
+        return relation
+    left = sides[k]
+    if k == 0 and left.expr is not None and isinstance(left.expr, (sp.Symbol, sp.MatrixSymbol)) \
+            and str(left.expr) in left.assumed:
+        return "def"
+    return "="
+
+
 def _segments(items: list, text: str):
     """Split a line at top-level separators: , ; \\quad \\text{prose} and the logical
-    connectives (=> <=>). Yields (tokens, annotation, connective to the next segment)."""
+    connectives (=> <=>). Yields (tokens, annotation, connective to the next segment,
+    condition tokens): a condition is math after \\quad or prose that reads as one (for, if,
+    where, when, provided, ...), or an order or \\neq written after a comma (y = 1, x > 0)."""
     depth = 0
     current: list = []
-    out = []
+    out = []                           # [tokens, connective, condition tokens]
     annotation_parts: list = []
     i = 0
+    pending_condition = False          # the segment being read follows condition prose
 
     def close(connective=""):
-        nonlocal current
-        out.append([current, connective])
+        nonlocal current, pending_condition
+        if pending_condition and not current and not connective:
+            return                               # `, \quad x > 0`: still the condition
+        if pending_condition and out and current:
+            out[-1][2] = out[-1][2] + current    # the condition of the statement before
+        else:
+            out.append([current, connective, []])
         current = []
+        pending_condition = False
 
     while i < len(items):
         token = items[i]
@@ -207,6 +275,15 @@ def _segments(items: list, text: str):
                 if rest and (_is_prose(rest[0]) or (rest[0].is_sym("(") or
                                                     rest[0].kind == "open")
                              and len(rest) > 1 and _is_prose(rest[1])):
+                    words = _plain(text[rest[0].pos:rest[0].end])
+                    math = [t for t in rest if not _is_prose(t)]
+                    if _is_prose(rest[0]) and _is_condition_prose(words) and \
+                            any(t.kind == "rel" for t in math):
+                        close()
+                        if out:
+                            out[-1][2] = out[-1][2] + _condition_math(math)
+                        annotation_parts.append(_plain(text[rest[0].pos:rest[-1].end]))
+                        break
                     annotation_parts.append(_plain(text[rest[0].pos:rest[-1].end]))
                     break
                 close()
@@ -223,10 +300,15 @@ def _segments(items: list, text: str):
                 if not current and not out or following is None:
                     annotation_parts.append(words)
                 close()
+                if _is_condition_prose(words) and out and any(
+                        t.kind == "rel" for t in items[i + 1:]):
+                    pending_condition = True
                 i += 1
                 continue
             if token.is_sym(",", ";"):
                 close()
+                if token.is_sym(",") and out and _is_order_condition(items[i + 1:]):
+                    pending_condition = True
                 i += 1
                 continue
             if token.kind == "rel" and token.text in LOGICAL:
@@ -237,16 +319,43 @@ def _segments(items: list, text: str):
         i += 1
     close()
     annotation = " ".join(p for p in annotation_parts if p).strip()
-    segments = [(segment, "", connective) for segment, connective in out]
+    segments = [(segment, "", connective, condition) for segment, connective, condition in out]
     while segments and not segments[-1][0]:
         last = segments.pop()
         if segments:
-            segment, _, _ = segments[-1]
-            segments[-1] = (segment, "", last[2] or segments[-1][2])
+            segment, _, _, condition = segments[-1]
+            segments[-1] = (segment, "", last[2] or segments[-1][2], condition + last[3])
     if segments:
-        segment, _, connective = segments[-1]
-        segments[-1] = (segment, annotation, connective)
+        segment, _, connective, condition = segments[-1]
+        segments[-1] = (segment, annotation, connective, condition)
     return [s for s in segments if s[0]] or []
+
+
+def _condition_math(items: list) -> list:
+    """The math of a condition, without trailing punctuation."""
+    while items and items[-1].is_sym(",", ".", ";"):
+        items = items[:-1]
+    return items
+
+
+def _is_order_condition(rest: list) -> bool:
+    """After a comma: a statement up to the next comma whose relations are all orders or
+    \\neq (x > 0, 0 < t \\le 1): a condition on the statement before, not a claim."""
+    relations = []
+    depth = 0
+    while rest and rest[0].is_macro("quad", "qquad"):
+        rest = rest[1:]
+    for token in rest:
+        if token.kind == "open" or token.is_sym("(", "["):
+            depth += 1
+        elif token.kind == "close" or token.is_sym(")", "]"):
+            depth -= 1
+        elif depth == 0 and (token.is_sym(",", ";") or _is_prose(token)
+                             or token.is_macro("quad", "qquad")):
+            break
+        elif depth == 0 and token.kind == "rel":
+            relations.append(token.text)
+    return bool(relations) and all(r in ("<", "<=", ">", ">=", "≠") for r in relations)
 
 
 def _plain(latex: str) -> str:

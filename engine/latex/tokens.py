@@ -37,9 +37,29 @@ _RELATIONS = {"=": "=", "<": "<", ">": ">", "neq": "≠", "ne": "≠", "le": "<=
               "simeq": "≈", "iff": "<=>", "Leftrightarrow": "<=>", "Longleftrightarrow": "<=>",
               "implies": "=>", "Rightarrow": "=>", "Longrightarrow": "=>", "rightarrow": "=>",
               "longrightarrow": "=>", "to": "=>", "therefore": "=>", "triangleq": "def",
-              "coloneqq": "def", "eqqcolon": "def", "equiv": "def", "leftarrow": "def",
-              "gets": "def", "doteq": "def", "defeq": "def"}
+              "coloneqq": "def", "eqqcolon": "def", "leftarrow": "def",
+              "gets": "def", "doteq": "def", "defeq": "def", "equiv": "≡"}
 LOGICAL = frozenset({"=>", "<=>"})
+# A negated order between reals is the opposite order: not (a <= b) is a > b.
+_NOT = {"=": "≠", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_NEGATED = {"nleq": ">", "nleqslant": ">", "nless": ">=", "ngeq": "<", "ngeqslant": "<",
+            "ngtr": "<=", "neq": "≠"}
+# Relations the checkers have no meaning for: read as the relation "?", so that the line is a
+# step reported as not checked (with this reason), never a line that vanishes.
+_UNCHECKED_RELATIONS = {
+    "lesssim": "\\lesssim (at most up to a constant) is not checkable",
+    "gtrsim": "\\gtrsim (at least up to a constant) is not checkable",
+    "ll": "\\ll (much less than) is not checkable", "gg": "\\gg (much greater) is not checkable",
+    "asymp": "\\asymp (same order) is not checkable",
+    "propto": "\\propto is not checked yet",
+    "cong": "\\cong is not checkable",
+    "lessapprox": "\\lessapprox is not checkable", "gtrapprox": "\\gtrapprox is not checkable",
+    "preceq": "\\preceq is not checked yet", "succeq": "\\succeq is not checked yet",
+    "prec": "\\prec is not checked yet", "succ": "\\succ is not checked yet",
+    "subseteq": "set inclusion is not checkable", "subset": "set inclusion is not checkable",
+    "notin": "set membership is not checkable",
+    "parallel": "\\parallel is not checkable", "perp": "\\perp is not checkable",
+    "models": "\\models is not checkable", "vdash": "\\vdash is not checkable"}
 _CONNECTIVES = {"wedge": "and", "land": "and", "vee": "or", "lor": "or", "neg": "not",
                 "lnot": "not"}
 
@@ -110,7 +130,7 @@ def _tokens(text: str) -> list[Token]:
         raise ExpressionError(f"cannot read the LaTeX: {message}{where}") from None
     except RecursionError:
         raise ExpressionError("the expression nests too deeply") from None
-    return _delimiters(_flatten(nodes, text), text)
+    return _delimiters(_thousands(_flatten(nodes, text)), text)
 
 
 def _flatten(nodes, text: str) -> list[Token]:
@@ -152,8 +172,36 @@ def _flatten(nodes, text: str) -> list[Token]:
     return out
 
 
+def _thousands(items: list) -> list:
+    """1{,}000{,}000: one number (the braces keep TeX from spacing the comma). Only groups of
+    exactly three digits join; anything else stays as written."""
+    out: list[Token] = []
+    i = 0
+    while i < len(items):
+        token = items[i]
+        if token.kind == "group":
+            token = Token("group", token.text, token.pos, token.end,
+                          children=tuple(_thousands(list(token.children))))
+        if token.kind == "num" and "." not in token.text:
+            digits, end, j = token.text, token.end, i + 1
+            while j + 1 < len(items) and items[j].kind == "group" and \
+                    len(items[j].children) == 1 and items[j].children[0].is_sym(",") and \
+                    items[j + 1].kind == "num" and re.fullmatch(r"\d{3}(\.\d+)?", items[j + 1].text) \
+                    and items[j].pos == end and items[j + 1].pos == items[j].end:
+                digits, end = digits + items[j + 1].text, items[j + 1].end
+                j += 2
+            if j > i + 1:
+                out.append(Token("num", digits, token.pos, end))
+                i = j
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def _chars(chars: str, start: int) -> list[Token]:
     out = []
+    chars = chars.replace("\u2212", "-")     # the Unicode minus sign, as - (same length)
     for match in re.finditer(r"\d+(?:\.\d+)?|\.\d+|[A-Za-z]|\S", chars):
         piece = match.group()
         kind = "num" if piece[0].isdigit() or (piece[0] == "." and len(piece) > 1) else \
@@ -225,17 +273,54 @@ def _delimiters(raw: list[Token], text: str) -> list[Token]:
                 out.append(Token("bool", _CONNECTIVES[name], token.pos, token.end))
                 i += 1
                 continue
-            if name in ("overset", "stackrel") and len(token.args) >= 2 and token.args[1]:
-                inner = [t for t in token.args[1] if t.kind != "group"]
-                if len(inner) == 1 and inner[0].kind == "rel":
-                    note = text[token.args[0][0].pos:token.args[0][-1].end] if token.args[0] else ""
-                    out.append(Token("rel", inner[0].text, token.pos, token.end, note=note))
-                    i += 1
-                    continue
-            if name == "not" and i + 1 < len(raw) and raw[i + 1].is_sym("="):
-                out.append(Token("rel", "≠", token.pos, raw[i + 1].end))
-                i += 2
+            if name in _NEGATED:
+                out.append(Token("rel", _NEGATED[name], token.pos, token.end))
+                i += 1
                 continue
+            if name in _UNCHECKED_RELATIONS:
+                out.append(Token("rel", "?", token.pos, token.end, note=_UNCHECKED_RELATIONS[name]))
+                i += 1
+                continue
+            if name in ("overset", "stackrel", "underset"):
+                args, used = token.args, 0
+                if len([a for a in args if a]) < 2:      # pylatexenc left the groups outside
+                    following = raw[i + 1:i + 3]
+                    if len(following) == 2 and all(t.kind == "group" for t in following):
+                        args = tuple(tuple(_delimiters(list(t.children), text))
+                                     for t in following)
+                        used = 2
+                args = [a for a in args if a is not None]
+                if len(args) >= 2 and args[1]:
+                    inner = [t for t in args[1] if t.kind != "group"]
+                    if len(inner) == 1 and inner[0].kind == "rel":
+                        note = text[args[0][0].pos:args[0][-1].end] if args[0] else ""
+                        end = raw[i + used].end if used else token.end
+                        out.append(Token("rel", inner[0].text, token.pos, end, note=note))
+                        i += 1 + used
+                        continue
+                raise ExpressionError(f"\\{name} is read only over a relation "
+                                      f"(\\{name}{{(a)}}{{=}}): at column {token.pos + 1}")
+            if name == "not":
+                operand, used = None, 0
+                if token.args and token.args[0]:
+                    operand = token.args[0][0] if len(token.args[0]) == 1 else None
+                elif i + 1 < len(raw):
+                    following = raw[i + 1]
+                    operand = _delimiters([following], text)[0] if following.kind == "macro" \
+                        else following
+                    used = 1
+                relation = None
+                if operand is not None and operand.kind == "rel":
+                    relation = operand.text
+                elif operand is not None and operand.kind == "sym" and operand.text in "=<>":
+                    relation = operand.text
+                if relation in _NOT:
+                    out.append(Token("rel", _NOT[relation], token.pos,
+                                     raw[i + used].end if used else token.end))
+                    i += 1 + used
+                    continue
+                raise ExpressionError(f"\\not is read only before = < > \\le \\ge (its negation "
+                                      f"is then checked): at column {token.pos + 1}")
         elif token.kind == "sym":
             if token.text == ":" and i + 1 < len(raw) and raw[i + 1].is_sym("="):
                 out.append(Token("rel", "def", token.pos, raw[i + 1].end))

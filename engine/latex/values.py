@@ -26,6 +26,14 @@ class _Eye:
 
 
 @dataclass(frozen=True)
+class _Ones:
+    """coefficient * \\mathbf{1}, the ones vector (a row when transposed), whose length the
+    matrix it multiplies will tell."""
+    transposed: bool = False
+    coefficient: object = sp.S.One
+
+
+@dataclass(frozen=True)
 class _Slice:
     """(M)_index: row or column of M, decided by the product it stands in."""
     matrix: object

@@ -22,7 +22,13 @@ _TEXT = ("text", "textrm", "textit", "textbf", "textsf", "texttt", "textnormal",
 _ELEMENTARY = {"exp": sp.exp, "log": sp.log, "ln": sp.log, "sin": sp.sin, "cos": sp.cos,
                "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc, "arcsin": sp.asin,
                "arccos": sp.acos, "arctan": sp.atan, "sinh": sp.sinh, "cosh": sp.cosh,
-               "tanh": sp.tanh, "coth": sp.coth}
+               "tanh": sp.tanh, "coth": sp.coth, "arcsinh": sp.asinh, "arccosh": sp.acosh,
+               "arctanh": sp.atanh, "arccot": sp.acot, "arcsec": sp.asec, "arccsc": sp.acsc,
+               "erf": sp.erf, "erfc": sp.erfc, "sgn": sp.sign, "sign": sp.sign}
+# f^{-1} of a trigonometric or hyperbolic f is its inverse function (\sin^{-1} x = arcsin x)
+_INVERSES = {"sin": sp.asin, "cos": sp.acos, "tan": sp.atan, "cot": sp.acot, "sec": sp.asec,
+             "csc": sp.acsc, "sinh": sp.asinh, "cosh": sp.acosh, "tanh": sp.atanh,
+             "coth": sp.acoth}
 _OPERATOR_WORDS = {"tr": "trace", "Tr": "trace", "trace": "trace", "Trace": "trace",
                    "diag": "diag", "DiagMatrix": "diag",
                    "det": "det", "Var": "var", "var": "var", "Cov": "cov", "cov": "cov",

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import EngineError
 from ..model import Verdict
 from ..results import DerivationResult, RunResult, StepResult
-from . import latex_report, mathml
+from . import latex_report, mathml, prose
 
 TEMPLATES = latex_report.TEMPLATES          # the HTML templates are in its html/ folder
 HTML_FOLDER = "html"
@@ -190,7 +190,7 @@ def _derivation(result: DerivationResult, derivation, seed: int, page: str) -> d
                "statement": _statement(derivation, result, notation),
                "assumptions": _assumptions(derivation, notation)
                if derivation is not None else None,
-               "notes": getattr(derivation, "notes", "") or "",
+               "notes": prose.to_html(getattr(derivation, "notes", "") or ""),
                "broken": broken[0].detail if broken else "",
                "expressions": bool(planned),
                "chains": [] if broken else [
@@ -199,8 +199,8 @@ def _derivation(result: DerivationResult, derivation, seed: int, page: str) -> d
                "plots": [_plot(p, n) for n, p in enumerate(latex_report._plots(derivation), 1)]}
     entries["attention"] = [{"index": s.index, "verdict": s.verdict.value,
                              "as_expected": s.as_expected, "kind": s.kind,
-                             "source_error": s.expected == Verdict.REFUTED
-                             and s.verdict == Verdict.REFUTED}
+                             "source_error": latex_report.refutation_kind(s) == "source error",
+                             "illustration": latex_report.refutation_kind(s) == "illustration"}
                             for s in result.steps if s.index and (
                                 not s.as_expected or not s.verdict.holds)]
     return entries
@@ -247,14 +247,15 @@ def _entry(step: StepResult, ident: str, seed: int, notation: dict) -> dict:
     """What a template shows about one verdict: the badge, the evidence, the source error."""
     return {
         "index": step.index, "kind": step.kind, "anchor": f"step-{step.index}",
-        "justification": step.justification, "verdict": step.verdict.value,
+        "justification": prose.to_html(step.justification), "verdict": step.verdict.value,
         "method": step.method, "evidence": latex_report.evidence(step),
         "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected,
         "expected_refutation": step.expected == Verdict.REFUTED,
-        "source_error": step.expected == Verdict.REFUTED and step.verdict == Verdict.REFUTED,
+        "source_error": latex_report.refutation_kind(step) == "source error",
+        "illustration": latex_report.refutation_kind(step) == "illustration",
         "corrected": False, "approximation": False, "limit": None,
-        "note": step.note, "detail": step.detail,
+        "note": prose.to_html(step.note), "detail": step.detail,
         "counterexample": _counterexample(step.counterexample, notation),
         "reproduce": (f"python -m engine check {ident} --seed {seed}"
                       if step.verdict == Verdict.REFUTED else ""),

@@ -20,31 +20,10 @@ def to_latex(expr, notation: dict | None = None) -> str:
         return str(expr)
 
 
-_PRINTER = None
-
-
 def _printer(names: dict):
-    """SymPy's LaTeX printer, except that a matrix of ones shows its shape (SymPy prints a
-    bare 1, which reads back as the number)."""
-    global _PRINTER
-    if _PRINTER is None:
-        import sympy as sp
-        from sympy.printing.latex import LatexPrinter
-
-        class _Printer(LatexPrinter):
-            def _print_OneMatrix(self, expr):
-                rows, cols = expr.shape
-                return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
-
-            def _print_MatrixElement(self, expr):
-                # (b_2)_{0,0}, as the sources write it: SymPy's {b_{2}}_{0,0} typesets as b_{20,0}
-                parent = self._print(expr.parent)
-                if isinstance(expr.parent, sp.MatrixSymbol) and "_" in parent:
-                    return r"\left(%s\right)_{%s,%s}" % (parent, self._print(expr.i),
-                                                        self._print(expr.j))
-                return super()._print_MatrixElement(expr)
-        _PRINTER = _Printer
-    return _PRINTER({"symbol_names": names} if names else None)
+    """The project's LaTeX printer (engine.render.latex_printer), with `names` for symbols."""
+    from .latex_printer import Printer
+    return Printer({"symbol_names": names} if names else None)
 
 
 _converter = None

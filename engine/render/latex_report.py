@@ -33,8 +33,8 @@ REPORT_TEMPLATE = "report.tex.j2"
 INDEX_TEMPLATE = "index.tex.j2"
 
 # How much display math fits on one line, in the rough units of `math_width` (about one
-# character of 11pt math). LaTeX shrinks anything still too wide (\fitmath in the preamble).
-LINE_BUDGET = 58.0
+# character of 11pt math, measured: a unit is about 10 pt of display math with its spacing).
+LINE_BUDGET = 38.0
 
 
 class Latex(str):
@@ -71,17 +71,28 @@ def escape(value) -> str:
 
 
 def _finalize(value):
-    """Applied by Jinja2 to every \\VAR{...}: text is escaped, `Latex` passes through."""
+    """Applied by Jinja2 to every \\VAR{...}: text is escaped (its $...$ math typeset, see
+    engine.render.prose), `Latex` passes through."""
     if isinstance(value, Latex):
         return value
+    if isinstance(value, str) and "$" in value:     # inline math in a text field
+        from . import prose
+        return prose.to_latex(value, escape)
     return escape(value)
+
+
+def breakable(value) -> Latex:
+    """`value` escaped, with a permitted line break after each / and - (long identifiers such as
+    technion-hw2/q2-floor-T-corrected in a narrow table column)."""
+    text = escape(value)
+    return Latex(re.sub(r"([/-])(?!\{\})", r"\1\\allowbreak{}", text).replace("-{}", "-{}\\allowbreak{}"))
 
 
 def environment(templates: Path | str = TEMPLATES):
     """The Jinja2 environment for LaTeX templates: \\VAR{..}, \\BLOCK{..}, \\#{..} comments,
     %% line statements, StrictUndefined, and escaping of every printed text value."""
     import jinja2
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
@@ -89,6 +100,8 @@ def environment(templates: Path | str = TEMPLATES):
         line_statement_prefix="%%", line_comment_prefix="%#",
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         autoescape=False, undefined=jinja2.StrictUndefined, finalize=_finalize)
+    env.filters["breakable"] = breakable
+    return env
 
 
 # -- rendering --------------------------------------------------------------------------
@@ -169,11 +182,22 @@ def _stems(groups) -> dict[str, str]:
     return stems
 
 
+def refutation_kind(step: StepResult) -> str:
+    """What a refuted step that the derivation expects to be refuted is: "source error" (the
+    source's own mistake, boxed as such) or "illustration" (a counterexample the derivation
+    builds on purpose, refuted as intended); "" for any other step."""
+    if step.expected != Verdict.REFUTED or step.verdict != Verdict.REFUTED:
+        return ""
+    return "illustration" if step.refutation == "illustration" else "source error"
+
+
 def _summary(results) -> dict:
     steps = [s for r in results for s in r.steps]
     counts = Counter(s.verdict.value for s in steps)
+    kinds = Counter(refutation_kind(s) for s in steps)
     return {"derivations": len(results), "entries": len(steps),
             "counts": {v.value: counts.get(v.value, 0) for v in Verdict},
+            "source_errors": kinds["source error"], "illustrations": kinds["illustration"],
             "unexpected": sum(1 for s in steps if not s.as_expected)}
 
 
@@ -234,13 +258,13 @@ def _row(step: StepResult, *, fresh: bool, ident: str, seed: int, corrected: boo
 
 def _entry(step: StepResult, ident: str, seed: int) -> dict:
     """What a template shows about one verdict: the mark, the evidence, the source error."""
-    expected_refutation = step.expected == Verdict.REFUTED
+    kind = refutation_kind(step)
     return {
         "index": step.index, "kind": step.kind, "justification": step.justification,
         "verdict": step.verdict.value, "method": step.method, "evidence": evidence(step),
         "expected": step.expected.value if step.expected else None,
         "as_expected": step.as_expected,
-        "source_error": expected_refutation and step.verdict == Verdict.REFUTED,
+        "source_error": kind == "source error", "illustration": kind == "illustration",
         "corrected": False,
         "note": step.note, "detail": step.detail,
         "counterexample": _counterexample(step.counterexample),
@@ -462,15 +486,35 @@ def _lines(latex: str, budget: float = LINE_BUDGET) -> list[Latex]:
     return [Latex(line.strip()) for line in lines]
 
 
+# Where a long display may break: before a sign, a connective or a relation at the top level,
+# and between factors written side by side (\right) \left(), as a careful author would.
+_BREAK_BEFORE = ("+", "-", r"\wedge", r"\vee", r"\Rightarrow", r"\Leftrightarrow", r"\leq",
+                 r"\geq", r"\le", r"\ge", "=", "<", ">", r"\cdot", r"\left")
+
+
+def _after_factor(before: str) -> bool:
+    """Whether `before` ends with a closed factor (\\right), a brace group, a letter or a
+    digit), so that a \\left opened next multiplies it: a place to break a product."""
+    before = before.rstrip()
+    return bool(re.search(r"(\\right\S*|[}A-Za-z0-9])$", before)) and \
+        not re.search(r"\\(sum|prod|int|frac|sqrt|operatorname\{\w+\}|[A-Za-z]+_\{[^}]*\})$",
+                      before) and not re.search(r"(\\sum|\\prod)_\{[^}]*\}(\^\{[^}]*\})?$", before)
+
+
 def split_terms(latex: str) -> list[str]:
-    """`latex` cut before each + or - that is outside every brace group, \\left...\\right pair
+    """`latex` cut before each + or - (and each connective, relation, or factor opened by
+    \\left written after a closed factor) that is outside every brace group, \\left...\\right pair
     and environment; the pieces concatenate back to `latex`."""
     cuts, depth, i = [], 0, 0
     while i < len(latex):
         c = latex[i]
+        spaced = latex[i - 1:i] == " " and latex[:i].strip()
         if c == "\\":
             name = re.match(r"\\([A-Za-z]+|.)", latex[i:])
             word = name.group(1) if name else ""
+            if depth == 0 and spaced and "\\" + word in _BREAK_BEFORE \
+                    and (word != "left" or _after_factor(latex[:i])):
+                cuts.append(i)
             if word in ("left", "begin"):
                 depth += 1
             elif word in ("right", "end"):
@@ -481,8 +525,7 @@ def split_terms(latex: str) -> list[str]:
             depth += 1
         elif c == "}":
             depth -= 1
-        elif depth == 0 and c in "+-" and latex[i - 1:i] == " " and latex[i + 1:i + 2] == " " \
-                and latex[:i].strip():
+        elif depth == 0 and c in "+-=<>" and spaced and latex[i + 1:i + 2] == " ":
             cuts.append(i)
         i += 1
     pieces, start = [], 0

@@ -145,6 +145,14 @@ class Printer(MathMLPresentationPrinter):
         super().__init__()
         self._notation = dict(notation or {})
 
+    def _as_ordered_terms(self, expr, order=None):
+        """The same term order as the LaTeX printer: as built when built unevaluated, else
+        SymPy's, never opening with a minus sign when a term is positive."""
+        from .latex_printer import _built_unevaluated, _positive_first
+        if _built_unevaluated(expr):
+            return list(expr.args)
+        return _positive_first(super()._as_ordered_terms(expr, order=order))
+
     def doprint(self, expr) -> str:
         element = self._print(expr)
         _fixed_fences(element)
@@ -485,9 +493,20 @@ def latex_name(latex: str) -> str:
     return checked(items[0] if len(items) == 1 else "<mrow>" + "".join(items) + "</mrow>")
 
 
+def inline(latex: str) -> str:
+    """The MathML of a short piece of inline math from a text field ($\\sigma_w^2/d$): the
+    vocabulary of `latex_name` with \\frac, \\sqrt and \\left/\\right. MathMLError for
+    anything else, so that only this vocabulary ever reaches a page or a writeup."""
+    parser = _NameParser(latex, inline=True)
+    items = parser.sequence(stop=None)
+    if not items:
+        raise MathMLError(f"empty math {latex!r}")
+    return checked(items[0] if len(items) == 1 else "<mrow>" + "".join(items) + "</mrow>")
+
+
 class _NameParser:
-    def __init__(self, text: str):
-        self.text, self.i = text, 0
+    def __init__(self, text: str, inline: bool = False):
+        self.text, self.i, self.inline = text, 0, inline
 
     def error(self, what: str):
         return MathMLError(f"notation {self.text!r}: {what}")
@@ -589,6 +608,17 @@ class _NameParser:
             return f"<mi{attribute}>{shown}</mi>"
         if word in _ACCENTS:
             return f'<mover accent="true">{self.group()}<mo>{_ACCENTS[word]}</mo></mover>'
+        if word == "frac" and self.inline:
+            return f"<mfrac>{self.group()}{self.group()}</mfrac>"
+        if word == "sqrt" and self.inline:
+            return f"<msqrt>{self.group()}</msqrt>"
+        if word in ("left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big") \
+                and self.inline:
+            self.skip()
+            if self.text.startswith(".", self.i):        # \left. shows nothing
+                self.i += 1
+                return "<mrow/>"
+            return self.atom()
         if word in (",", ";", " ", "!", ":", "quad"):
             return "<mspace width=\"0.2em\"/>"
         if word in ("{", "}", "_", "|", "&", "%", "#", "$"):

@@ -34,7 +34,8 @@ def compiler() -> list[str] | None:
 
 
 def compile_pdf(tex: Path, out_dir: Path | None = None) -> Path:
-    """Compile `tex` in a temporary folder and copy the PDF beside it (or into `out_dir`).
+    """Compile `tex` in a temporary folder and copy the PDF and its LaTeX log beside it (or into
+    `out_dir`).
 
     Raises CompilationError with the relevant log excerpt if LaTeX fails, EngineError if no
     compiler is installed."""
@@ -66,6 +67,9 @@ def compile_pdf(tex: Path, out_dir: Path | None = None) -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / pdf.name
         shutil.copyfile(pdf, target)
+        log = source.with_suffix(".log")
+        if log.exists():              # kept beside the PDF: overfull boxes are read from it
+            shutil.copyfile(log, out_dir / log.name)
     return target
 
 
@@ -77,3 +81,11 @@ def log_excerpt(log: str, lines: int = EXCERPT_LINES) -> str:
         if line.startswith("!"):
             return "\n".join(all_lines[i:i + lines])
     return "\n".join(all_lines[-lines:])
+
+
+def overfull_boxes(log: str, over: float = 0.0) -> list[str]:
+    """The 'Overfull \\hbox (N pt too wide) ...' lines of a LaTeX log with N above `over`."""
+    import re
+    return [line for line in log.splitlines()
+            if (m := re.match(r"Overfull \\hbox \(([\d.]+)pt too wide\)", line))
+            and float(m.group(1)) > over]

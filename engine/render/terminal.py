@@ -6,6 +6,7 @@ import shutil
 
 from ..model import Verdict
 from ..results import DerivationResult, RunResult, StepResult
+from . import prose
 from .latex import to_text
 
 
@@ -29,8 +30,8 @@ def render(run: RunResult, *, width: int | None = None, wide: bool = False,
 
 
 def _derivation(d: DerivationResult, width: int | None, names: dict) -> list[str]:
-    head = (f"{d.id}  {d.title}  [{names.get(d.document, d.document)}, {d.where}]"
-            + (f"  ({d.file})" if d.file else ""))
+    head = (f"{d.id}  {prose.to_terminal(d.title)}  [{names.get(d.document, d.document)}, "
+            f"{d.where}]" + (f"  ({d.file})" if d.file else ""))
     lines = [head]
     chain = "source"
     for step in d.steps:
@@ -70,7 +71,7 @@ def _step(step: StepResult, width: int | None) -> list[str]:
     if step.counterexample:
         lines.extend(indent + line for line in counterexample_lines(step.counterexample))
     if step.note:
-        lines.append(f"{indent}note: {step.note}")
+        lines.append(f"{indent}note: {prose.to_terminal(step.note)}")
     return lines
 
 
