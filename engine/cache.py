@@ -228,7 +228,8 @@ class ResultCache:
         if folder is not None:
             try:
                 Path(folder).mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(Path(folder) / "results.sqlite3")
+                # several processes (pytest-xdist workers, CI jobs) may share the file
+                self._db = sqlite3.connect(Path(folder) / "results.sqlite3", timeout=30)
                 self._db.execute("CREATE TABLE IF NOT EXISTS results "
                                  "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             except (OSError, sqlite3.Error):
@@ -241,16 +242,25 @@ class ResultCache:
     def get(self, key: str) -> dict | None:
         if self._db is None:
             return None
-        row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
+        try:
+            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return json.loads(row[0]) if row else None
+        except (sqlite3.Error, ValueError):     # a locked or damaged cache is a miss
+            return None
 
     def put(self, key: str, value: dict) -> None:
         if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)",
-                             (key, json.dumps(value)))
+            try:
+                self._db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)",
+                                 (key, json.dumps(value)))
+            except sqlite3.Error:               # not stored: costs speed next time, no more
+                pass
 
     def close(self) -> None:
         if self._db is not None:
-            self._db.commit()
+            try:
+                self._db.commit()
+            except sqlite3.Error:
+                pass
             self._db.close()
             self._db = None

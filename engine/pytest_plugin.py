@@ -18,6 +18,11 @@ def pytest_addoption(parser):
                     help="collect derivation modules as test items")
     group.addoption("--derivations-seed", type=int, default=None,
                     help="random seed for the checkers (default: the engine's)")
+    group.addoption("--derivations-cache-dir", default=None, metavar="DIR",
+                    help="where verdicts are cached (default: .engine_cache in the rootdir; "
+                         "shared by pytest-xdist workers and the command line)")
+    group.addoption("--derivations-no-cache", action="store_true", default=False,
+                    help="check every step again instead of re-using cached verdicts")
     parser.addini("derivations", type="bool", default=False,
                   help="collect derivation modules as test items")
 
@@ -25,6 +30,15 @@ def pytest_addoption(parser):
 def _enabled(config) -> bool:
     option = config.getoption("derivations")
     return bool(option) if option is not None else bool(config.getini("derivations"))
+
+
+def _cache_dir(config) -> Path | None:
+    """The verdict cache of the session (None with --derivations-no-cache). The keys cover
+    everything a verdict depends on, so workers and the command line can share it."""
+    if config.getoption("derivations_no_cache"):
+        return None
+    chosen = config.getoption("derivations_cache_dir")
+    return Path(chosen) if chosen else Path(config.rootpath) / ".engine_cache"
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -65,10 +79,12 @@ class DerivationItem(pytest.Item):
         self.derivation = derivation
 
     def runtest(self):
+        from .cache import ResultCache
         from .check import CheckSettings, check_derivations
         seed = self.config.getoption("derivations_seed")
         settings = CheckSettings() if seed is None else CheckSettings(seed=seed)
-        result = check_derivations([self.derivation], settings).derivations[0]
+        result = check_derivations([self.derivation], settings,
+                                   cache=ResultCache(_cache_dir(self.config))).derivations[0]
         if result.status != "ok":
             raise DerivationFailed(result)
 

@@ -92,3 +92,26 @@ def test_pytest_plugin_is_opt_in(course):
                             capture_output=True, text=True, timeout=120,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert "no tests ran" in result.stdout
+
+
+def cached_keys(folder) -> set:
+    import sqlite3
+    with sqlite3.connect(folder / "results.sqlite3") as db:
+        return {row[0] for row in db.execute("SELECT key FROM results")}
+
+
+def test_pytest_plugin_shares_the_verdict_cache_across_xdist_workers(course):
+    pytest.importorskip("xdist")
+    base = [sys.executable, "-m", "pytest", *plugin_args(), "--derivations", "derivs", "-q",
+            "-p", "no:cacheprovider", "--derivations-cache-dir", str(course / "cache")]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run(base + ["-n", "0"], cwd=course, capture_output=True, text=True,
+                           timeout=300, env=env)
+    assert "1 failed, 1 passed" in first.stdout, first.stdout + first.stderr
+    stored = cached_keys(course / "cache")
+    assert len(stored) == 3                  # trace: claim and step; square: its step
+    second = subprocess.run(base + ["-n", "2"], cwd=course, capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert "1 failed, 1 passed" in second.stdout, second.stdout + second.stderr
+    assert "step 1 (source): refuted" in second.stdout
+    assert cached_keys(course / "cache") == stored     # same keys in other processes: all hits
