@@ -61,3 +61,17 @@ def test_template_runs_its_workflow(tmp_path):
     assert (course / "reports" / "html" / "index.html").is_file()
     assert list((course / "reports" / "html").glob("hw1*.html"))
     assert not (TEMPLATE / "reports").exists()        # nothing was written into the template itself
+
+
+@pytest.mark.slow
+def test_template_pre_commit_hook_command_passes(tmp_path):
+    """What pre-commit runs for the hook: its entry plus the template's args (pre-commit itself not run)."""
+    course = tmp_path / "course"
+    shutil.copytree(TEMPLATE, course, ignore=shutil.ignore_patterns("reports", ".engine_cache", "__pycache__"))
+    entry = re.search(r"^\s*entry:\s*(.+)$", (ROOT / ".pre-commit-hooks.yaml").read_text(), re.M).group(1)
+    args = re.search(r"args:\s*\[(.*)\]", (course / ".pre-commit-config.yaml").read_text()).group(1)
+    argv = shlex.split(entry) + [a.strip() for a in args.split(",")]
+    assert argv[:3] == ["python", "-m", "engine"], argv
+    result = subprocess.run([sys.executable, *argv[1:], "--no-cache"], cwd=course, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+    assert result.returncode == 0 and "OK: 1 derivation" in result.stdout, result.stdout + result.stderr
