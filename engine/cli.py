@@ -434,8 +434,7 @@ def _equal(args) -> int:
     else:
         print(f"{result['lhs_text']}  {relation.value}  {result['rhs_text']}")
         if result.get("assumed_dims"):
-            # on stderr: a note, and the README's shown outputs (tests/test_readme.py) stand
-            print(f"assumed dimensions: {', '.join(result['assumed_dims'])}", file=sys.stderr)
+            print(f"assumed dimensions: {', '.join(result['assumed_dims'])}")
         if assumed:
             print(f"assumed real scalars: {', '.join(assumed)}")
         print(f"{outcome.verdict.value}  ({outcome.method})" +
