@@ -23,6 +23,12 @@ Further kinds (used by the LaTeX front end, engine.latex_input):
   function(y, z)                       an unknown smooth function of y and z (grade checks
                                        steps about it on random instances)
   expectation | variance               E[x] / Var[x] written with this name (E: expectation)
+Arguments are expressions (`^` means `**` there too: x: normal(0, s^2)). Order does not matter:
+dims and scalars are declared first, the rest retried until what they name is declared. A plain
+name used as a size in matrix/vector/sequence and declared nowhere becomes a dim, and
+parse_declarations returns it (equal prints "assumed dimensions: n"). Errors quote the whole
+declaration. docs/declarations.md is the full grammar (tests/test_declarations.py keeps it
+naming every kind).
 """
 from __future__ import annotations
 
