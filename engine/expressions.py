@@ -416,8 +416,9 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str, source:
             scope.matrix(name, *shape, *structure)
     else:
         kinds = ", ".join(["dim", *SCALAR_KINDS, "interval(a, b)", "matrix(r, c, ...)", "vector(n)",
-                           "normal(m, v)", "uniform(a, b)", "sequence(n)", "define(expr)",
-                           "eigendecomposition(H)", "function"])
+                           "normal(m, v)", "uniform(a, b)", "bernoulli(p)", "laplace(m, b)",
+                           "symmetric(v)", "sequence(n)", "define(expr)",
+                           "eigendecomposition(H)", "function", "expectation", "variance"])
         raise ExpressionError(f"{item!r}: unknown kind; use one of {kinds}")
 
 
