@@ -427,11 +427,14 @@ def _equal(args) -> int:
         result["outcome"]
     if args.format == "json":
         print(json.dumps({"lhs": lhs, "rhs": rhs, "seed": settings.seed,
-                          "assumed_real": assumed, "verdict": outcome.verdict.value,
+                          "assumed_real": assumed,
+                          "assumed_dims": result.get("assumed_dims", []), "verdict": outcome.verdict.value,
                           "method": outcome.method, "detail": outcome.detail,
                           "counterexample": outcome.counterexample}, indent=2))
     else:
         print(f"{result['lhs_text']}  {relation.value}  {result['rhs_text']}")
+        if result.get("assumed_dims"):
+            print(f"assumed dimensions: {', '.join(result['assumed_dims'])}")
         if assumed:
             print(f"assumed real scalars: {', '.join(assumed)}")
         print(f"{outcome.verdict.value}  ({outcome.method})" +
@@ -462,9 +465,10 @@ def _read_and_check_equal(args, relation, declarations, settings) -> dict:
     from .scope import Scope
     try:
         scope = Scope()
+        dims = []                             # declared as dimensions because a shape used them
         if declarations is not None:
-            parse_declarations(declarations, scope)
-        parse_declarations(args.where, scope)
+            dims += parse_declarations(declarations, scope)
+        dims += parse_declarations(args.where, scope)
         declared = set(scope.declarations)
         if args.latex and relation in (Relation.IMPLIES, Relation.IFF):
             from .latex_input import parse_statement      # statements: x \ge 0 => ...
@@ -494,7 +498,7 @@ def _read_and_check_equal(args, relation, declarations, settings) -> dict:
         lhs_latex = lhs_text = args.lhs
         rhs_latex = rhs_text = args.rhs
     return {"lhs": lhs_latex, "rhs": rhs_latex, "lhs_text": lhs_text, "rhs_text": rhs_text,
-            "assumed": assumed, "outcome": outcome}
+            "assumed": assumed, "assumed_dims": dims, "outcome": outcome}
 
 
 def _quote(text: str) -> str:

@@ -23,6 +23,12 @@ Further kinds (used by the LaTeX front end, engine.latex_input):
   function(y, z)                       an unknown smooth function of y and z (grade checks
                                        steps about it on random instances)
   expectation | variance               E[x] / Var[x] written with this name (E: expectation)
+Arguments are expressions (`^` means `**` there too: x: normal(0, s^2)). Order does not matter:
+dims and scalars are declared first, the rest retried until what they name is declared. A plain
+name used as a size in matrix/vector/sequence and declared nowhere becomes a dim, and
+parse_declarations returns it (equal prints "assumed dimensions: n"). Errors quote the whole
+declaration. docs/declarations.md is the full grammar (tests/test_declarations.py keeps it
+naming every kind).
 """
 from __future__ import annotations
 
@@ -33,7 +39,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from . import bounds
-from .errors import ExpressionError
+from .errors import EngineError, ExpressionError
 from .scope import SCALAR_KINDS, STRUCTURES, Scope
 
 MAX_LENGTH = 2000
@@ -93,12 +99,15 @@ def _parse(text: str, what: str) -> ast.Expression:
 
 
 class _Translator:
-    def __init__(self, scope: Scope, text: str, declare_unknown: bool):
+    def __init__(self, scope: Scope, text: str, declare_unknown: bool,
+                 later: frozenset | set = frozenset()):
         self.scope, self.text, self.declare_unknown = scope, text, declare_unknown
+        self.later = later            # names a declaration still to come declares
 
     def fail(self, node, message: str):
         fragment = ast.get_source_segment(self.text.replace("^", "**"), node) or ""
-        raise ExpressionError(f"{message}: {fragment!r} at column {node.col_offset + 1}")
+        column = node.col_offset + 1 + getattr(self.text, "offset", 0)
+        raise ExpressionError(f"{message}: {fragment!r} at column {column}")
 
     def visit(self, node):
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -123,6 +132,8 @@ class _Translator:
             return found
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
+        if node.id in self.later:
+            raise _NotYet(node.id)
         if not self.declare_unknown:
             self.fail(node, f"unknown name {node.id} (declare it with --where)")
         return self.scope.scalar(node.id, "real")
@@ -234,32 +245,111 @@ class _Translator:
         return sp.Piecewise((sp.S.One, sp.And(*conditions)), (sp.S.Zero, True))
 
 
-def parse_declarations(text: str, scope: Scope) -> None:
-    """Declare in `scope` what `text` declares (see the module docstring)."""
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FIRST_KINDS = ("dim", "interval", *SCALAR_KINDS)   # refer to no other name: declared first
+
+
+class _Source(str):
+    """The KIND text of a declaration; `offset` is where it starts in the declaration."""
+    offset = 0
+
+
+class _NotYet(Exception):
+    """A declaration names something a later declaration declares: retried after it."""
+
+
+def parse_declarations(text: str, scope: Scope) -> list[str]:
+    """Declare in `scope` what `text` declares (see the module docstring); returns the names
+    declared as dimensions only because a shape used them (`vector(n)` with no `n: dim`).
+
+    Order does not matter: dimensions and scalars are declared first, then the rest, each
+    declaration retried after the others while it names something a later one declares.
+    `^` means `**` as in expressions. An error quotes the whole declaration."""
+    items = []
     for item in _split_top_level(text):
-        names, _, kind = item.partition(":")
-        if not _ or not names.strip():
+        names, colon, kind = item.partition(":")
+        if not colon or not names.strip():
             raise ExpressionError(f"cannot read the declaration {item!r}: write NAME: KIND")
-        call = _parse(kind, "declaration")
-        node = call.body
+        source = _Source(kind.strip().replace("^", "**"))
+        source.offset = len(item) - len(item.partition(":")[2].lstrip())
+        try:
+            node = _parse(source, "declaration").body
+        except ExpressionError as exc:
+            detail = exc.message
+            if detail.startswith("cannot read the declaration "):
+                detail = detail[len(f"cannot read the declaration {source!r}: "):]
+                detail = re.sub(r" at column \d+$", "", detail)
+            raise ExpressionError(f"cannot read the declaration {item!r}: {detail}") from None
         kind_name = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
             else node.id if isinstance(node, ast.Name) else None
         args = node.args if isinstance(node, ast.Call) else []
-        if kind_name == "eigendecomposition":
-            _declare_eigendecomposition(scope, names.split(), args, item)
-            continue
         for name in names.split():
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                raise ExpressionError(f"{name!r} is not a valid name")
-            _declare(scope, name, kind_name, args, item)
+            if not _NAME.fullmatch(name):
+                raise ExpressionError(f"in the declaration {item!r}: {name!r} is not a valid name")
+        items.append((item, names.split(), kind_name, args, source))
+    pending_names = {name for _, names, *_ in items for name in names}
+    inferred: list[str] = []
+    order = [i for i in items if i[2] in _FIRST_KINDS] + \
+        [i for i in items if i[2] not in _FIRST_KINDS]
+    while order:
+        waiting, first_wait = [], None
+        for entry in order:
+            item, names, kind_name, args, source = entry
+            later = pending_names - set(scope.declarations)
+            saved = dict(scope.declarations)
+            try:
+                if kind_name == "eigendecomposition":
+                    _declare_eigendecomposition(scope, names, args, item, later)
+                else:
+                    for name in names:
+                        _declare(scope, name, kind_name, args, item, source, later, inferred)
+            except _NotYet as exc:
+                scope.declarations.clear()
+                scope.declarations.update(saved)
+                waiting.append(entry)
+                first_wait = first_wait or (item, str(exc))
+            except ExpressionError as exc:
+                raise ExpressionError(_quoted(item, exc.message)) from None
+            except EngineError as exc:             # DeclarationError from the scope
+                raise type(exc)(_quoted(item, exc.message)) from None
+        if len(waiting) == len(order):             # no progress: a cycle
+            item, name = first_wait
+            raise ExpressionError(f"in the declaration {item!r}: {name} is declared only in terms "
+                                  f"of declarations that need it (a cycle)")
+        order = waiting
+    return inferred
 
 
-def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None:
-    translator = _Translator(scope, item, declare_unknown=False)
+def _quoted(item: str, message: str) -> str:
+    """`message` about the declaration `item`, quoting it whole (once)."""
+    for prefix in (f"{item!r}: ", f"{item!r}"):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return f"in the declaration {item!r}: {message}"
+
+
+def _declare(scope: Scope, name: str, kind: str | None, args, item: str, source: str = "",
+             later: frozenset | set = frozenset(), inferred: list | None = None) -> None:
+    """Declare `name` as `kind(args)`; `source` is the text the nodes were parsed from,
+    `later` the names other declarations still to come declare (_NotYet when one is used),
+    and `inferred` collects the names declared as dimensions because a shape used them."""
+    source = source or item
+    translator = _Translator(scope, source, declare_unknown=False, later=later)
+    inferred = [] if inferred is None else inferred
 
     def number(arg):
-        value = _Translator(Scope(), item, declare_unknown=False).visit(arg)
+        value = _Translator(Scope(), source, declare_unknown=False).visit(arg)
         return value
+
+    def dimension(arg):
+        """A shape entry: an undeclared plain name becomes a dimension, and is reported."""
+        if isinstance(arg, ast.Name) and scope.lookup(arg.id) is None and \
+                arg.id not in _CONSTANTS:
+            if arg.id in later:
+                raise _NotYet(arg.id)
+            inferred.append(arg.id)
+            return scope.dim(arg.id)
+        return translator.visit(arg)
 
     if kind == "dim":
         bounds = [int(number(a)) for a in args] or [1, 5]
@@ -270,11 +360,11 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
         low, high = (number(a) for a in args)
         scope.scalar(name, "real", (low, high))
     elif kind in _DISTRIBUTIONS:
-        scope.random(name, _distribution(scope, kind, args, item))
+        scope.random(name, _distribution(scope, kind, args, item, source, later))
     elif kind == "sequence":
         if not 1 <= len(args) <= 2:
             raise ExpressionError(f"{item!r}: write sequence(length) or sequence(length, first)")
-        length = _dimension_or_expression(scope, args[0], translator)
+        length = dimension(args[0])
         first = int(number(args[1])) if len(args) == 2 else 1
         scope.sequence(name, length, first)
     elif kind == "define":
@@ -292,7 +382,7 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
             scope.unknown_function(name, [a.id for a in args])   # L: function(y, z)
             return
         if kind == "function":
-            body = _function_body(scope, args, item)
+            body = _function_body(scope, args, item, source, later)
         else:
             from . import ops
             body = ops.E if kind == "expectation" else ops.Var
@@ -303,7 +393,7 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
         if args and isinstance(args[-1], ast.Call) and getattr(args[-1].func, "id", None) \
                 in _DISTRIBUTIONS:
             last = args[-1]
-            distribution = _distribution(scope, last.func.id, last.args, item)
+            distribution = _distribution(scope, last.func.id, last.args, item, source, later)
             args = args[:-1]
         room = 2 if kind == "matrix" else 1
         for arg in args:
@@ -312,10 +402,8 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
             elif len(shape) == room:
                 raise ExpressionError(f"{item!r}: unknown structure {ast.unparse(arg)!r}; use "
                                       f"{', '.join(STRUCTURES)}")
-            elif isinstance(arg, ast.Name) and scope.lookup(arg.id) is None:
-                shape.append(scope.dim(arg.id))          # an undeclared dimension
             else:
-                shape.append(translator.visit(arg))
+                shape.append(dimension(arg))
         if kind == "vector":
             shape.append(1)
         if len(shape) != 2:
@@ -328,8 +416,9 @@ def _declare(scope: Scope, name: str, kind: str | None, args, item: str) -> None
             scope.matrix(name, *shape, *structure)
     else:
         kinds = ", ".join(["dim", *SCALAR_KINDS, "interval(a, b)", "matrix(r, c, ...)", "vector(n)",
-                           "normal(m, v)", "uniform(a, b)", "sequence(n)", "define(expr)",
-                           "eigendecomposition(H)", "function"])
+                           "normal(m, v)", "uniform(a, b)", "bernoulli(p)", "laplace(m, b)",
+                           "symmetric(v)", "sequence(n)", "define(expr)",
+                           "eigendecomposition(H)", "function", "expectation", "variance"])
         raise ExpressionError(f"{item!r}: unknown kind; use one of {kinds}")
 
 
@@ -338,26 +427,24 @@ _DISTRIBUTIONS = {"normal": ("Normal", 2), "uniform": ("Uniform", 2),
                   "symmetric": ("Symmetric", 1)}
 
 
-def _distribution(scope: Scope, kind: str, args, item: str):
+def _distribution(scope: Scope, kind: str, args, item: str, source: str = "",
+                  later: frozenset | set = frozenset()):
     """The engine.distributions object `kind(args...)`, parameters read in `scope`."""
     from . import distributions
     class_name, arity = _DISTRIBUTIONS[kind]
     if len(args) != arity:
         raise ExpressionError(f"{item!r}: {kind} takes {arity} parameter(s)")
-    translator = _Translator(scope, item, declare_unknown=False)
+    translator = _Translator(scope, source or item, declare_unknown=False, later=later)
     return getattr(distributions, class_name)(*(translator.visit(arg) for arg in args))
 
 
-def _dimension_or_expression(scope: Scope, arg, translator):
-    if isinstance(arg, ast.Name) and scope.lookup(arg.id) is None:
-        return scope.dim(arg.id)                     # an undeclared dimension
-    return translator.visit(arg)
-
-
-def _declare_eigendecomposition(scope: Scope, names: list, args, item: str) -> None:
+def _declare_eigendecomposition(scope: Scope, names: list, args, item: str,
+                                later: frozenset | set = frozenset()) -> None:
     if len(names) != 3 or len(args) != 1 or not isinstance(args[0], ast.Name):
         raise ExpressionError(f"{item!r}: write U Lambda lambda: eigendecomposition(H)")
     matrix = scope.lookup(args[0].id)
+    if matrix is None and args[0].id in later:
+        raise _NotYet(args[0].id)
     if matrix is None:
         raise ExpressionError(f"{item!r}: {args[0].id} is not declared")
     for name in names:
@@ -366,7 +453,8 @@ def _declare_eigendecomposition(scope: Scope, names: list, args, item: str) -> N
     scope.eigendecomposition(matrix, *names)
 
 
-def _function_body(scope: Scope, args, item: str):
+def _function_body(scope: Scope, args, item: str, source: str = "",
+                   later: frozenset | set = frozenset()):
     """None for an uninterpreted function, else a SymPy Lambda from `lambda x, y: EXPR`."""
     if not args:
         return None
@@ -380,7 +468,7 @@ def _function_body(scope: Scope, args, item: str):
     for parameter in lam.args.args:
         local.declarations.pop(parameter.arg, None)
         parameters.append(local.scalar(parameter.arg))
-    body = _Translator(local, item, declare_unknown=False).visit(lam.body)
+    body = _Translator(local, source or item, declare_unknown=False, later=later).visit(lam.body)
     return sp.Lambda(tuple(parameters), body)
 
 
