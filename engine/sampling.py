@@ -407,7 +407,8 @@ def _branch_points(expr) -> list:
 
 
 _MAX_SOLVE_OPS = 30
-SOLVE_SECONDS = 0.5         # time spent solving for kinks and witnesses, per check
+MAX_BRANCH_POINTS = 24      # branch points solved per check: a count, not a time, so that the
+                            # kinks found (and so the verdicts) never depend on the machine's load
 
 
 def solutions(exprs, declarations) -> list:
@@ -415,26 +416,22 @@ def solutions(exprs, declarations) -> list:
     changes or one of their equations holds, solved by SymPy over the reals. A value without
     free symbols is a kink of that scalar; an expression in the other scalars (y = x for
     x = y) is a witness plan: draw the others, then set this one."""
-    import time
     scalars = {d.symbol: name for name, d in declarations if isinstance(d, Scalar)}
     found = []
-    deadline = time.monotonic() + SOLVE_SECONDS
-    for expr in exprs:
-        for zero in _branch_points(expr):
-            if time.monotonic() > deadline:
-                return list(dict.fromkeys(found))
-            try:
-                zero = sp.sympify(zero)
-                if sp.count_ops(zero) > _MAX_SOLVE_OPS or zero.has(sp.MatrixSymbol, sp.Indexed):
-                    continue
-                free = [s for s in zero.free_symbols if s in scalars]
-                if not free or len(zero.free_symbols) != len(free):
-                    continue
-                for symbol in sorted(free, key=str)[:2]:
-                    for root in _real_roots(zero, symbol):
-                        found.append((scalars[symbol], root))
-            except Exception:        # SymPy cannot solve it: no kink from this expression
+    points = [zero for expr in exprs for zero in _branch_points(expr)]
+    for zero in points[:MAX_BRANCH_POINTS]:
+        try:
+            zero = sp.sympify(zero)
+            if sp.count_ops(zero) > _MAX_SOLVE_OPS or zero.has(sp.MatrixSymbol, sp.Indexed):
                 continue
+            free = [s for s in zero.free_symbols if s in scalars]
+            if not free or len(zero.free_symbols) != len(free):
+                continue
+            for symbol in sorted(free, key=str)[:2]:
+                for root in _real_roots(zero, symbol):
+                    found.append((scalars[symbol], root))
+        except Exception:        # SymPy cannot solve it: no kink from this expression
+            continue
     return list(dict.fromkeys(found))
 
 

@@ -666,8 +666,15 @@ def _round_trip_failures(derivation, sides) -> list:
             continue
         if parsed == expr:
             continue
-        outcome = check_relation(Relation.IFF if statement else Relation.EQ, expr, parsed,
-                                 derivation.scope, np.random.default_rng(11), SETTINGS)
+        # a statement read back must imply the original and be implied by it (an equivalence
+        # of two statements true everywhere decides nothing: one direction alone is tested)
+        checks = [(Relation.IMPLIES, expr, parsed), (Relation.IMPLIES, parsed, expr)] \
+            if statement else [(Relation.EQ, expr, parsed)]
+        for relation, left, right in checks:
+            outcome = check_relation(relation, left, right, derivation.scope,
+                                     np.random.default_rng(11), SETTINGS)
+            if not outcome.verdict.holds:
+                break
         if not outcome.verdict.holds:
             failures.append((index, latex, f"read as {parsed}: {outcome.verdict.value} "
                                            f"{outcome.method} {outcome.detail}"))

@@ -288,8 +288,9 @@ def test_an_import_error_names_its_line_also_with_a_relative_path():
     ("bad/shape-mismatch", "error", "shapes", "shape mismatch: "),
     ("bad/nonterminating", "unknown", "timeout", f"no decision within the {TIMEOUT} s budget"),
     ("bad/huge-expansion", "unknown", "timeout", f"no decision within the {TIMEOUT} s budget"),
-    ("bad/log-of-negative", "unknown", "numeric", "only 0 of 80 sampled instances were in the "
-                                                  "domain"),
+    # the left side has no real value anywhere, the right side has one: a domain mismatch
+    ("bad/log-of-negative", "refuted", "numeric counterexample", "domain mismatch: lhs has no "
+                                                                 "real value"),
 ])
 def test_a_broken_step_gets_error_or_unknown_with_a_reason(bad_run, ident, verdict, method,
                                                            detail):

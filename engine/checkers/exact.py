@@ -79,6 +79,7 @@ def precise_compare(lhs, rhs, scope, values: dict) -> Precise:
     return Precise(gap, (), how, left, right, distinct)
 
 
+MAX_DIGITS = 600        # working precision evalf may raise to before it gives up on a value
 APPROXIMATE = 1e-9      # the gap a float64-structured instance can show in exact arithmetic
 
 
@@ -124,7 +125,9 @@ def _precise_side(expr, scope, values):
             if entry.is_Rational:        # exact: compared exactly, however large or close
                 numbers.append(entry)
                 continue
-            number = sp.N(entry, DIGITS)
+            # strict: a value whose digits cancelled away (cosh(183)^2 - sinh(183)^2) raises
+            # instead of coming back as a confident 0
+            number = sp.N(entry, DIGITS, maxn=MAX_DIGITS, strict=True)
             if not number.is_number or number.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 return (_UNDEFINED if number.is_number else _FAILED), how
             real, imag = number.as_real_imag()
@@ -157,7 +160,7 @@ def exact_gap(lhs, rhs, scope, values: dict) -> float | None:
             pairs = [(left, right)]
         gap, scale = 0.0, 1.0
         for a, b in pairs:
-            a, b = sp.N(a, 40), sp.N(b, 40)
+            a, b = (sp.N(v, 40, maxn=MAX_DIGITS, strict=True) for v in (a, b))
             if not (a.is_number and b.is_number) or a.has(sp.zoo, sp.nan, sp.oo):
                 return None
             gap = max(gap, float(abs(a - b)))

@@ -75,6 +75,9 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
         try:
             status = judge.status(values)
         except NotEvaluable as exc:
+            if at_endpoint(declarations, values):     # (a limit at beta = 0 of beta in (0, 1))
+                edges.update(at_endpoint(declarations, values))
+                continue
             return Outcome(Verdict.UNKNOWN, "numeric", f"cannot evaluate numerically: {exc}")
         except (ShapeError, DeclarationError) as exc:
             return Outcome(Verdict.ERROR, "numeric", _message(exc))
@@ -116,9 +119,9 @@ def test_equal(lhs, rhs, scope, rng: np.random.Generator, settings: Settings = S
                                             for n, vs in kinks.items())
     detail += "; " + judge.confirmation_text()
     if edges:
-        detail += (f"; the sides differ when {', '.join(sorted(edges))} sits on an endpoint of "
-                   "its interval, which counts only if the endpoint belongs to the domain (the "
-                   "scope does not say)")
+        detail += (f"; the sides differ or cannot be evaluated when {', '.join(sorted(edges))} "
+                   "sits on an endpoint of its interval, which counts only if the endpoint "
+                   "belongs to the domain (the scope does not say)")
     from sympy import Basic, Limit
     if any(isinstance(side, Basic) and side.has(Limit) for side in (lhs, rhs)):
         detail += "; each limit taken by SymPy at the instance's values (as exact rationals)"

@@ -477,7 +477,17 @@ _OPERATORS = {"leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "neq": "≠"
               "lt": "&lt;", "gt": "&gt;", "approx": "≈", "sim": "∼", "cdot": "·",
               "times": "×", "in": "∈", "to": "→", "mid": "∣", "ldots": "…", "dots": "…",
               "cdots": "⋯", "pm": "±", "lvert": "|", "rvert": "|", "langle": "⟨",
-              "rangle": "⟩"}
+              "rangle": "⟩", "sum": "∑", "prod": "∏", "int": "∫", "intercal": "⊺",
+              "top": "⊤", "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉",
+              "Rightarrow": "⇒", "Leftarrow": "⇐", "Leftrightarrow": "⇔", "implies": "⟹",
+              "iff": "⟺", "rightarrow": "→", "leftarrow": "←", "mapsto": "↦", "perp": "⊥",
+              "propto": "∝", "preceq": "⪯", "succeq": "⪰", "equiv": "≡", "ll": "≪",
+              "gg": "≫", "circ": "∘", "odot": "⊙", "otimes": "⊗", "subset": "⊂",
+              "subseteq": "⊆", "cup": "∪", "cap": "∩", "forall": "∀", "exists": "∃",
+              "setminus": "∖", "neg": "¬", "wedge": "∧", "vee": "∨"}
+# function names LaTeX sets upright (\log, \max, ...): inline math shows them as such
+_FUNCTION_NAMES = frozenset("log ln exp sin cos tan tanh sinh cosh arctan max min sup inf "
+                            "lim det arg Pr deg dim ker".split())
 _DOUBLE_STRUCK = {c: chr(0x1D538 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
 _DOUBLE_STRUCK.update({"C": "ℂ", "H": "ℍ", "N": "ℕ", "P": "ℙ", "Q": "ℚ", "R": "ℝ", "Z": "ℤ"})
 
@@ -596,6 +606,8 @@ class _NameParser:
             return f"<{tag}>{_GREEK[word]}</{tag}>"
         if word in _OPERATORS:
             return f"<mo>{_OPERATORS[word]}</mo>"
+        if word in _FUNCTION_NAMES and self.inline:
+            return f'<mi mathvariant="normal">{word}</mi>'
         if word in _TEXT:
             body = self.raw_group()
             variant = _TEXT[word]
