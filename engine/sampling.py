@@ -418,7 +418,9 @@ def solutions(exprs, declarations) -> list:
     x = y) is a witness plan: draw the others, then set this one."""
     scalars = {d.symbol: name for name, d in declarations if isinstance(d, Scalar)}
     found = []
-    points = [zero for expr in exprs for zero in _branch_points(expr)]
+    # in a fixed order: the arguments of And/Or are ordered by hashes, which vary per process
+    points = sorted(dict.fromkeys(zero for expr in exprs for zero in _branch_points(expr)),
+                    key=sp.default_sort_key)
     for zero in points[:MAX_BRANCH_POINTS]:
         try:
             zero = sp.sympify(zero)
@@ -440,9 +442,9 @@ def _real_roots(zero, symbol) -> list:
         roots = sp.solve(zero, symbol)
     else:
         solved = sp.solveset(zero, symbol, sp.S.Reals)
-        roots = list(solved)[:4] if isinstance(solved, sp.FiniteSet) else []
-    kept = []
-    for root in roots[:4]:
+        roots = list(solved) if isinstance(solved, sp.FiniteSet) else []
+    kept = []       # in a fixed order: a FiniteSet iterates in an order set by string hashes
+    for root in sorted(roots, key=sp.default_sort_key)[:4]:
         if root.free_symbols:
             if not root.has(sp.I):
                 kept.append(root)
