@@ -591,7 +591,11 @@ def sample_instance(scope: Scope, declarations: list, rng: np.random.Generator, 
                 values[decl.symbol] = int(rng.integers(decl.low, decl.high + 1))
         elif isinstance(decl, Scalar):
             if scalars and name in scalars:
-                values[decl.symbol] = float(scalars[name])
+                value = float(scalars[name])
+                # a solved witness (lambda = 1/epsilon) can leave the declared domain
+                if not (np.isfinite(value) and _kind_test(decl.kind, decl.interval)(value)):
+                    raise DomainError(f"{name} = {value:g} is outside its declared domain")
+                values[decl.symbol] = value
                 continue
             values[decl.symbol] = (simple_scalar(rng, decl.kind, decl.interval) if simple
                                    else random_scalar(rng, decl.kind, decl.interval, wide))

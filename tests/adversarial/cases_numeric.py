@@ -176,6 +176,13 @@ CASES = [
               how="x = 7.5 satisfies x > 7 but not x > 8"),
     statement("num-stmt-8-implies-7", 'x = S.scalar("x")', "x > 8", "=>", "x > 7", truth=True,
               how="x > 8 > 7"),
+    # a witness solved for one scalar (lam = 1/eps) must stay in that scalar's declared domain
+    statement("num-stmt-witness-keeps-positive", 'eps = S.scalar("epsilon"); '
+              'lam = S.scalar("lambda", "positive")', "sp.And(0 < eps*lam, eps*lam < 1)", "=>",
+              "eps < 2/lam", truth=True, how="lam > 0: eps*lam < 1 gives eps < 1/lam < 2/lam"),
+    statement("num-stmt-witness-keeps-positive-false", 'eps = S.scalar("epsilon"); '
+              'lam = S.scalar("lambda", "positive")', "sp.And(0 < eps*lam, eps*lam < 1)", "=>",
+              "eps < 1/(2*lam)", truth=False, how="lam = 1, eps = 3/4: 0 < 3/4 < 1, 3/4 > 1/2"),
     statement("num-stmt-square-4-iff-2", 'x = S.scalar("x")', "sp.Eq(x**2, 4)", "<=>",
               "sp.Eq(x, 2)", truth=False, how="x = -2: x^2 = 4 but x != 2"),
     statement("num-stmt-equal-iff-equal-squares", 'x, y = S.scalars("x y")', "sp.Eq(x, y)",
