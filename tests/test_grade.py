@@ -115,6 +115,20 @@ def test_conditions_are_assumptions_not_refuted_identities(tmp_path, prose, form
     assert first["role"] in ("assumption", "definition") and first["verdict"] == "unknown"
 
 
+def test_an_inequality_after_where_is_a_condition_and_never_redefines_a_declared_name(tmp_path):
+    """Real-world 11 (stats.SE 138035): "where the part $y < 0$ does not contribute" once made y
+    a definition, so that the later typo V[y] = E[y^2] - E[y^2] (zero) was verified."""
+    _, data, _ = grade(tmp_path, "where the part $y < 0$ does not contribute\n\n"
+                                 "$$ V[y] = E[y^2] - E[y^2] $$\n\nwhere $y = 0$.\n\n"
+                                 "$$ V[y] = E[y^2] - E[y^2] $$\n",
+                       "--where", "E: expectation; V: variance; y: normal(0, 1)")
+    rows = by_line(data)
+    assert rows[1][0]["role"] == "assumption"
+    assert rows[3][0]["verdict"] == "refuted"
+    assert rows[5][0]["role"] != "definition" and rows[5][0]["verdict"] == "refuted"
+    assert rows[7][0]["verdict"] == "refuted"
+
+
 def test_role_comment_overrides_the_prose(tmp_path):
     _, data, _ = grade(tmp_path, "Assume\n<!-- engine: role step -->\n$$ 2 + 2 = 5 $$\n")
     assert steps(data)[0]["verdict"] == "refuted" and steps(data)[0]["role"] == "step"

@@ -18,14 +18,9 @@ _spec.loader.exec_module(measure)
 
 DOCUMENTS = measure.documents()
 
-# Defects of `grade` on main that this corpus exposes (issue 17): strict, so that the test fails
-# as soon as one is fixed and the marker must go.
-KNOWN_DEFECTS = {
-    "08_ridge_identity": "issue 17 item 4: the first-order conditions (lines 17, 26) are refuted "
-                         "as identities in free variables",
-    "11_relu_second_moment": "after the grade merge, the typo V[y] = E[y^2] - E[y^2] = E[y^2] of line 47 is "
-                             "verified in the document's context (alone, the same display is refuted)",
-}
+# Defects of `grade` on main that this corpus exposes (issue 17), as {document stem: reason}:
+# strict, so that the test fails as soon as one is fixed and the marker must go. None today.
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _case(path):

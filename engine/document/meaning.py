@@ -20,7 +20,8 @@ DEFINITION, ASSUMPTION, STEP = "definition", "assumption", "step"
 
 _HYPOTHESIS = re.compile(
     r"\b(?:suppose|supposing|assume|assuming|assumption|hypothes[ie]s|"
-    r"set(?:ting)?\b[^.:;]{0,80}?\b(?:to|equal to|equals?)\s+(?:zero|0)\b|"
+    r"(?:set(?:ting)?|equat(?:e|es|ing))\b[^.:;]{0,80}?(?:\b(?:to|equal to|equals?)\s+|=\s*)"
+    r"(?:zero|0)\b|"
     r"subject to|s\.\s?t\.|such that|the true model is|first[- ]order (?:optimality )?condition|"
     r"optimality condition|we require|is required|constraint|"
     r"for (?:all|every|each|any|some)\b|\b(?:for|if|when|whenever|with|given|unless)\s*$)", re.I)

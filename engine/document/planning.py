@@ -360,6 +360,14 @@ def _give_role(step: Planned, k: int, statement, role, source: str, base, local,
         return set()
     explicit = step.relation == "def" or (role is not None and role.kind == meaning.DEFINITION
                                           and first)
+    if explicit and step.relation not in ("=", "def"):
+        # "where the part $y < 0$ ...": a condition, never a definition of y
+        step.role = meaning.ASSUMPTION
+        step.because = "a condition: " + role.because.split(": ", 1)[-1]
+        return set()
+    if explicit and step.relation == "=" and (name is None or name in declared):
+        explicit = False     # "where V[y] = ..." defines nothing, and a declared name is never
+                             # redefined: the line is checked
     if explicit or (new and step.relation == "="):
         step.role = meaning.DEFINITION
         step.because = role.because if role is not None else (

@@ -103,7 +103,7 @@ def read_math(text: str, *, inline: bool = True) -> tuple[list[Display], list[Li
     number_of = _LineNumbers(text)
     displays: list[Display] = []
     lines: list[Line] = []
-    previous_end = 0
+    previous_end = previous_display_end = 0
     for match in _DISPLAY.finditer(searchable):
         group = next(g for g in ("dollars", "brackets", "body", "inline", "paren")
                      if match.group(g) is not None)
@@ -124,10 +124,14 @@ def read_math(text: str, *, inline: bool = True) -> tuple[list[Display], list[Li
             role = own_role.group("role").lower()
         index = len(displays)
         adjacent = bool(displays) and not without_comments(between).strip()
-        before = between if not is_inline else text[max(0, match.start() - 200):match.start()]
+        # a display's prose runs back past inline math ("Equating ... (drop the $2$) and:")
+        before = text[previous_display_end:match.start()] if not is_inline \
+            else text[max(0, match.start() - 200):match.start()]
         displays.append(Display(index, match.start(), match.end(), number_of(match.start()),
                                 is_inline, _prose(before), role, adjacent))
         previous_end = match.end()
+        if not is_inline:
+            previous_display_end = match.end()
         start = match.start(group)
         if match.group("env") == "alignat":
             body = re.sub(r"^\s*\{\d+\}", lambda m: " " * len(m.group()), body)
