@@ -221,6 +221,20 @@ def test_false_implication_is_refuted_with_a_witness(seed):
     confirm_witness(outcome, premise, conclusion, s["S"], "=>")
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_a_witness_band_between_two_solved_boundaries_is_entered_on_every_seed(seed):
+    # 0 < eps lam < 1 => eps < 1/(2 lam) fails on 1/(2 lam) <= eps < 1/lam (lam = 1,
+    # eps = 3/4). Its one-sided boundary eps = 1/(2 lam), solved and rounded to float64, could
+    # land on the side where the conclusion holds: the band's inside must be tried too.
+    S = Scope()
+    eps, lam = S.scalar("epsilon"), S.scalar("lambda", "positive")
+    premise = sp.And(0 < eps * lam, eps * lam < 1)
+    wrong = decide("=>", premise, eps < 1 / (2 * lam), S, seed)
+    assert wrong.verdict == Verdict.REFUTED
+    confirm_witness(wrong, premise, eps < 1 / (2 * lam), S, "=>")
+    assert decide("=>", premise, eps < 2 / lam, S, seed).verdict == Verdict.VERIFIED
+
+
 def test_equivalence_true_and_false():
     s = symbols()
     x = s["x"]

@@ -244,23 +244,43 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
     return Outcome(Verdict.VERIFIED, method, detail + method_ranges + edge_note)
 
 
-def _witness_plans(found, declarations, scope, rng, plans):
-    """Plans (scalars, dims) that first put each solved relation on its solution (x = -2 for
-    x^2 = 4; y = -x for x^2 = y^2, with x drawn), then continue with `plans`."""
+def _witness_plans(found, declarations, scope, rng, plans, draws: int = 2, cap: int = 12):
+    """Plans (scalars, dims) that first walk each solved scalar across the cells its solutions
+    cut the line into, then continue with `plans`. On each of `draws` draws of the other
+    scalars, the solutions of one scalar (x = -2 for x^2 = 4; y = -x and y = x for
+    x^2 = y^2, with x drawn) are evaluated and sorted; the plan tries each solution, the
+    midpoint between neighbours and a point beyond either end. A statement built from these
+    relations keeps its truth value inside a cell, so a witness band such as
+    1/(2 lam) <= eps < 1/lam is entered at its inside, not only at a tie that float64
+    rounding can move to either side."""
     from ..evaluate import evaluate as value_of
+    by_name: dict = {}
     for name, root in found:
-        if isinstance(root, float):
-            yield {name: root}, {}
-            continue
-        for _ in range(3):
+        by_name.setdefault(name, []).append(root)
+    for name, roots in by_name.items():
+        if all(isinstance(root, float) for root in roots):
+            yield from (({name: root}, {}) for root in roots if np.isfinite(root))
+            continue           # the probe plans walk numeric kinks and either side of them
+        for _ in range(draws):
             try:
                 values = sample_instance(scope, declarations, rng, wide=False)
-                scalars = {n: float(values[d.symbol]) for n, d in declarations
-                           if hasattr(d, "kind") and d.symbol in values and n != name}
-                scalars[name] = float(value_of(root, values))
-            except Exception:        # the solution has no value on this draw: try another
+                others = {n: float(values[d.symbol]) for n, d in declarations
+                          if hasattr(d, "kind") and d.symbol in values and n != name}
+            except Exception:        # no instance on this draw: try another
                 continue
-            yield scalars, {}
+            at = []
+            for root in roots:
+                try:
+                    at.append(root if isinstance(root, float) else float(value_of(root, values)))
+                except Exception:    # the solution has no value on this draw
+                    continue
+            at = sorted({v for v in at if np.isfinite(v)})
+            if not at:
+                continue
+            cells = [(a + b) / 2 for a, b in zip(at, at[1:])]       # inside each cell first
+            cells += [at[0] - max(1.0, abs(at[0])), at[-1] + max(1.0, abs(at[-1]))] + at
+            for value in cells[:cap]:
+                yield ({**others, name: value}, {})
     yield from plans
 
 
