@@ -92,7 +92,9 @@ def _installed_roots() -> tuple[str, ...]:
     roots = {sysconfig.get_paths()[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")}
     roots |= set(getattr(site, "getsitepackages", lambda: [])())
     roots.add(getattr(site, "getusersitepackages", lambda: "")() or "")
-    return tuple(str(Path(r).resolve()) + "/" for r in roots if r)
+    roots = {r for r in roots if r}      # as written and resolved (symlinked installs)
+    return tuple(sorted({str(Path(r)) + "/" for r in roots}
+                        | {str(Path(r).resolve()) + "/" for r in roots}))
 
 
 def helper_files() -> list[str]:
@@ -114,6 +116,8 @@ def helper_files() -> list[str]:
 @lru_cache(maxsize=None)
 def _helper_path(file: str) -> str | None:
     """The resolved path of `file` if it is a helper (see `helper_files`), else None."""
+    if file.startswith(_installed_roots()):     # the common case, without resolving
+        return None
     path = str(Path(file).resolve())
     engine_root = str(Path(__file__).resolve().parent) + "/"
     if path.startswith(engine_root) or path.startswith(_installed_roots()):

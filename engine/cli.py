@@ -333,9 +333,13 @@ def _render_html(args, run, chosen, templates, names, rows) -> int:
 
 def _checked_run(args):
     """The run the targets ask for, replayed from the run cache when nothing changed (the
-    derivations folder, the engine, the libraries, and every helper file the last run imported)."""
+    derivations folder, the engine, the libraries, and every helper file the last run imported);
+    else only the modules without a current record are imported and checked (`incremental`)."""
+    import dataclasses
+
+    from . import incremental
     from .cache import ResultCache, hash_files, helper_files, replay_is_current, run_key
-    from .render.json_report import run_dict, run_from_dict
+    from .render.json_report import derivation_from_dict, run_dict, run_from_dict
     cache = ResultCache(None if args.no_cache else args.cache_dir)
     key = run_key(_derivations_folder(args), _settings(args), args.targets) \
         if cache.enabled else None
@@ -344,13 +348,21 @@ def _checked_run(args):
         cache.close()
         return run_from_dict(replay["run"]), replay["notes"]
     from .registry import select
-    collection = _collect(args)
-    chosen, notes = select(collection.derivations, args.targets)
-    run = _run(args, chosen, collection.errors, cache)
+    loaded = incremental.collect_replaying(_derivations_folder(args), _settings(args), cache)
+    chosen, notes = select(loaded.collection.derivations, args.targets)
+    live = [d for d in chosen if not isinstance(d, incremental.Replayed)]
+    run = _run(args, live, loaded.collection.errors, cache)
+    replayed = {d.id: derivation_from_dict(d.result) for d in chosen
+                if isinstance(d, incremental.Replayed)}
+    if replayed:
+        merged = sorted([*run.derivations, *replayed.values()], key=lambda d: d.id)
+        run = dataclasses.replace(run, derivations=tuple(merged))
     if key:
         again = ResultCache(args.cache_dir)
-        again.put(key, {"run": run_dict(run), "notes": notes,
-                        "files": hash_files(helper_files())})
+        stored = run_dict(run)
+        incremental.store(again, loaded, stored)
+        again.put(key, {"run": stored, "notes": notes,
+                        "files": {**loaded.files, **hash_files(helper_files())}})
         again.close()
     return run, notes
 

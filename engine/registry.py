@@ -33,18 +33,36 @@ def collect(root: Path = BUNDLED) -> Collection:
         return Collection((), (f"{root}: no such folder of derivations",))
     found: list[Derivation] = []
     errors: list[str] = []
-    for path in sorted(root.rglob("*.py")):
-        relative = path.relative_to(root)
-        if any(part.startswith(("_", ".")) for part in relative.parts):
-            continue
-        try:
-            module = _import(path, relative)
-        except Exception as exc:     # a broken module must not stop the others
-            errors.append(f"{_display(path)}: cannot import: {_describe(exc, path)}")
-            continue
-        for value in vars(module).values():
-            if isinstance(value, Derivation):
-                found.append(dataclasses.replace(value, file=_display(path)))
+    for path in module_paths(root):
+        derivations, error = load_module(root, path)
+        found += derivations
+        errors += [error] if error else []
+    return gathered(root, found, errors)
+
+
+def module_paths(root: Path) -> list[Path]:
+    """The derivation modules under `root`, sorted: every .py file outside private (`_`, `.`)
+    files and folders."""
+    root = Path(root)
+    return [path for path in sorted(root.rglob("*.py"))
+            if not any(part.startswith(("_", ".")) for part in path.relative_to(root).parts)]
+
+
+def load_module(root: Path, path: Path) -> tuple[list[Derivation], str | None]:
+    """The derivations at the top level of the module `path` under `root`, or a one-line error
+    when it cannot be imported."""
+    try:
+        module = _import(path, path.relative_to(root))
+    except Exception as exc:     # a broken module must not stop the others
+        return [], f"{_display(path)}: cannot import: {_describe(exc, path)}"
+    return [dataclasses.replace(value, file=_display(path)) for value in vars(module).values()
+            if isinstance(value, Derivation)], None
+
+
+def gathered(root: Path, found, errors) -> Collection:
+    """The collection of `found` derivations (sorted by id, a repeated id an error) and the
+    load `errors`; an error too when nothing at all was found."""
+    errors = list(errors)
     seen: dict[str, str] = {}
     unique = []
     for derivation in sorted(found, key=lambda d: d.id):
@@ -72,8 +90,13 @@ def collect_module(path: Path) -> tuple[list[Derivation], str | None]:
             if isinstance(v, Derivation)], None
 
 
+def module_name(relative: Path) -> str:
+    """The name a derivation module at `relative` (to its folder) is imported under."""
+    return "_derivations_." + ".".join(Path(relative).with_suffix("").parts)
+
+
 def _import(path: Path, relative: Path):
-    name = "_derivations_." + ".".join(relative.with_suffix("").parts)
+    name = module_name(relative)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

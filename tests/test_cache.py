@@ -185,3 +185,93 @@ def test_check_of_one_source_after_check_all_rechecks_nothing(tmp_path):
     one = engine("check", "demo", *base, cwd=tmp_path)
     steps = [s for d in json.loads(one.stdout)["derivations"] for s in d["steps"]]
     assert steps and all(s["cached"] for s in steps)
+
+
+# -- module replay: a warm run imports only the modules that changed -------------------------
+
+COUNTED = """
+    from pathlib import Path
+    with open(Path(__file__).parents[2] / "imports.log", "a") as log:  # outside the folder
+        log.write("imported\\n")
+    from engine import Derivation, Scope, Source, eq
+    S = Scope()
+    a, b = S.scalars("a b")
+    derivation = Derivation(
+        id="other/square", title="a square", source=Source("demo.txt", "Q5"), scope=S,
+        chain=[(a + b)**2, eq(a**2 + 2*a*b + b**2, "expand")],
+    )
+    """
+
+FROM_DATA = """
+    from pathlib import Path
+    from engine import Derivation, Scope, Source, eq
+    S = Scope()
+    x = S.scalar("x")
+    k = int((Path(__file__).parent / "factor.txt").read_text())     # a data file, not code
+    derivation = Derivation(
+        id="demo/data", title="a factor read from a file", source=Source("demo.txt", "Q6"),
+        scope=S, chain=[2 * x, eq(k * x, "the factor in factor.txt")],
+    )
+    """
+
+
+def _comparable(stdout: str) -> list:
+    """The verdicts of a JSON run, without timings and cache marks."""
+    return [(d["id"], s["index"], s["kind"], s["verdict"], s["lhs"], s["rhs"])
+            for d in json.loads(stdout)["derivations"] for s in d["steps"]]
+
+
+def test_after_an_edit_only_the_edited_module_is_imported_and_the_run_equals_a_cold_one(
+        tmp_path):
+    edited = write_module(tmp_path, "derivs/demo/helper.py", USES_HELPER.replace(
+        "from coursehelpers import square_expanded",
+        "square_expanded = lambda a, b: a**2 + 2*a*b + b**2"))
+    write_module(tmp_path, "derivs/demo/lambda.py", WITH_LAMBDA)
+    write_module(tmp_path, "derivs/other/square.py", COUNTED)
+    log = tmp_path / "imports.log"
+    args = ("check", "all", "--path", "derivs", "--cache-dir", "cache", "--format", "json")
+    assert engine(*args, cwd=tmp_path).returncode == 0
+    assert log.read_text().count("imported") == 1
+    edited.write_text(edited.read_text().replace("a**2 + 2*a*b + b**2", "a**2 + b**2"))
+    warm = engine(*args, cwd=tmp_path)
+    assert log.read_text().count("imported") == 1        # replayed, not imported
+    cold = engine(*args, "--no-cache", cwd=tmp_path)
+    assert warm.returncode == cold.returncode == 1, warm.stdout
+    assert _comparable(warm.stdout) == _comparable(cold.stdout)
+    steps = {(d["id"], s["index"], s["kind"]): s for d in json.loads(warm.stdout)["derivations"]
+             for s in d["steps"]}
+    assert steps[("demo/helper", 1, "step")]["verdict"] == "refuted"
+    assert not steps[("demo/helper", 1, "step")]["cached"]
+    assert steps[("other/square", 1, "step")]["cached"]
+    assert steps[("demo/lambda", 1, "step")]["cached"]
+
+
+def test_a_replayed_module_whose_helper_outside_the_folder_breaks_is_checked_again(tmp_path):
+    write_module(tmp_path, "derivs/demo/helper.py", USES_HELPER)
+    edited = write_module(tmp_path, "derivs/demo/lambda.py", WITH_LAMBDA)
+    helper = write_module(tmp_path, "lib/coursehelpers.py", HELPER_RIGHT)
+    args = ("check", "all", "--path", "derivs", "--cache-dir", "cache", "--format", "json")
+    run = lambda: engine(*args, cwd=tmp_path, pythonpath=[tmp_path / "lib"])  # noqa: E731
+    assert run().returncode == 0
+    edited.write_text(edited.read_text() + "# edited\n")
+    assert run().returncode == 0          # demo/helper replayed from its module record
+    helper.write_text(HELPER_BROKEN)      # the folder is as the last run saw it
+    for attempt in range(2):              # the run record, then the module record
+        broken = run()
+        assert broken.returncode == 1, (attempt, broken.stdout)
+        verdicts = {d["id"]: d["steps"][0]["verdict"]
+                    for d in json.loads(broken.stdout)["derivations"]}
+        assert verdicts["demo/helper"] == "refuted"
+        edited.write_text(edited.read_text() + "# edited again\n")
+
+
+def test_a_data_file_in_the_folder_is_in_every_module_record(tmp_path):
+    write_module(tmp_path, "derivs/demo/data.py", FROM_DATA)
+    factor = tmp_path / "derivs" / "demo" / "factor.txt"
+    factor.write_text("2")
+    args = ("check", "all", "--path", "derivs", "--cache-dir", "cache", "--format", "json")
+    assert engine(*args, cwd=tmp_path).returncode == 0
+    factor.write_text("3")
+    changed = engine(*args, cwd=tmp_path)
+    assert changed.returncode == 1
+    assert json.loads(changed.stdout)["derivations"][0]["steps"][0]["verdict"] == "refuted"

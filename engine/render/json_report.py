@@ -21,16 +21,17 @@ def step_dict(step: StepResult) -> dict:
     }
 
 
+def derivation_dict(d: DerivationResult) -> dict:
+    return {"id": d.id, "title": d.title, "file": d.file,
+            "source": {"document": d.document, "where": d.where},
+            "status": d.status, "steps": [step_dict(s) for s in d.steps]}
+
+
 def run_dict(run: RunResult) -> dict:
     return {
         "engine_version": run.engine_version,
         "seed": run.seed,
-        "derivations": [
-            {"id": d.id, "title": d.title, "file": d.file,
-             "source": {"document": d.document, "where": d.where},
-             "status": d.status, "steps": [step_dict(s) for s in d.steps]}
-            for d in run.derivations
-        ],
+        "derivations": [derivation_dict(d) for d in run.derivations],
         "load_errors": list(run.load_errors),
         "summary": run.summary(),
     }
@@ -42,6 +43,13 @@ def render(run: RunResult) -> str:
 
 def run_from_dict(data: dict) -> RunResult:
     """The RunResult that `run_dict` turned into `data` (for replaying a cached run)."""
+    return RunResult(data["engine_version"], data["seed"],
+                     tuple(derivation_from_dict(d) for d in data["derivations"]),
+                     tuple(data["load_errors"]))
+
+
+def derivation_from_dict(d: dict) -> DerivationResult:
+    """The DerivationResult that `derivation_dict` turned into `d`, its steps marked cached."""
     def step(s):
         return StepResult(s["index"], s["kind"], s["chain"], s["relation"], s["lhs"], s["rhs"],
                           s["justification"], Verdict(s["verdict"]), s["method"],
@@ -49,9 +57,5 @@ def run_from_dict(data: dict) -> RunResult:
                           s["counterexample"], s["seconds"], s["note"], cached=True,
                           claim_relation=s.get("claim_relation", ""),
                           refutation=s.get("refutation") or "")
-    derivations = tuple(
-        DerivationResult(d["id"], d["title"], d["source"]["document"], d["source"]["where"],
-                         d["file"], tuple(step(s) for s in d["steps"]))
-        for d in data["derivations"])
-    return RunResult(data["engine_version"], data["seed"], derivations,
-                     tuple(data["load_errors"]))
+    return DerivationResult(d["id"], d["title"], d["source"]["document"], d["source"]["where"],
+                            d["file"], tuple(step(s) for s in d["steps"]))
