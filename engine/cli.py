@@ -245,10 +245,11 @@ def _check(args) -> int:
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     from .registry import document_names
-    from .render import json_report, terminal
     if args.format == "json":
+        from .render import json_report
         emit(json_report.render(run))
-    else:
+    else:                  # the terminal's inline math reader imports SymPy: only when needed
+        from .render import terminal
         emit(terminal.render(run, wide=args.wide, quiet=args.quiet,
                              document_names=document_names(_derivations_folder(args))))
     if args.junit:
@@ -335,19 +336,20 @@ def _checked_run(args):
     """The run the targets ask for, replayed from the run cache when nothing changed (the
     derivations folder, the engine, the libraries, and every helper file the last run imported);
     else only the modules without a current record are imported and checked (`incremental`)."""
-    import dataclasses
-
-    from . import incremental
     from .cache import ResultCache, hash_files, helper_files, replay_is_current, run_key
-    from .render.json_report import derivation_from_dict, run_dict, run_from_dict
+    from .render.json_report import run_dict, run_from_dict
     cache = ResultCache(None if args.no_cache else args.cache_dir)
     key = run_key(_derivations_folder(args), _settings(args), args.targets) \
         if cache.enabled else None
     replay = cache.get(key) if key else None
-    if replay is not None and replay_is_current(replay):
+    if replay is not None and replay_is_current(replay):      # SymPy is not even imported
         cache.close()
         return run_from_dict(replay["run"]), replay["notes"]
+    import dataclasses
+
+    from . import incremental
     from .registry import select
+    from .render.json_report import derivation_from_dict
     loaded = incremental.collect_replaying(_derivations_folder(args), _settings(args), cache)
     chosen, notes = select(loaded.collection.derivations, args.targets)
     live = [d for d in chosen if not isinstance(d, incremental.Replayed)]
