@@ -245,15 +245,22 @@ def _matpow(e, values, env):
     if base.shape[-1] != base.shape[-2]:
         raise ShapeError(f"power of a non-square {_dims(base)} matrix")
     if exponent < 0:
-        base, exponent = _inverse(base), -exponent
+        base, exponent = _inverse(base, -exponent), -exponent
     return np.linalg.matrix_power(base, exponent)
 
 
-def _inverse(matrix):
+MAX_CONDITION = 1e10     # beyond it, float64 cannot invert a matrix to 1e-6
+
+
+def _inverse(matrix, power: int = 1):
+    """The inverse of `matrix`; a DomainError when it is singular or so ill-conditioned that
+    float64 cannot be trusted: the condition number of M^-k is cond(M)^k (a tiny ridge mu on a
+    rank-deficient X^T X has cond 1e9 and (mu I + X^T X)^-2 has 1e18: float64 noise in X^T X's
+    null space, multiplied by 1/mu^2, would pass for a difference)."""
     if matrix.shape[-1] != matrix.shape[-2]:
         raise ShapeError(f"inverse of a non-square {_dims(matrix)} matrix")
-    if np.max(np.linalg.cond(matrix)) > 1e10:
-        raise DomainError("singular matrix")
+    if np.max(np.linalg.cond(matrix)) ** power > MAX_CONDITION:
+        raise DomainError("singular or ill-conditioned matrix")
     return np.linalg.inv(matrix)
 
 

@@ -364,3 +364,34 @@ def test_bad_input_report_is_identical_across_hash_seeds_and_jobs(bad_run):
             return [strip(v) for v in value]
         return value
     assert strip(json.loads(again.stdout)) == strip(json.loads(bad_run[0].stdout))
+
+
+# -- ill-conditioned instances (found by the 20-seed corpus sweep) ----------------------------
+
+def test_a_negative_matrix_power_is_ill_conditioned_when_the_condition_number_to_that_power_is():
+    """Ridge with mu = 4e-9 on a rank-2 X^T X (d = 5): cond(mu I + X^T X) is about 3e9, which
+    float64 inverts to 1e-7, but (mu I + X^T X)^-2 multiplies the null-space rounding of X^T X
+    (1e-15) by 1/mu^2 = 6e16. The sweep refuted Technion Q1's true steps on 9 of 20 seeds so."""
+    import numpy as np
+    import sympy as sp
+
+    from engine.evaluate import evaluate
+    from engine.sampling import DomainError
+    X = sp.MatrixSymbol("X", 2, 5)
+    mu = sp.Symbol("mu", positive=True)
+    ridge = mu * sp.Identity(5) + X.T * X
+    values = {X: np.random.default_rng(0).normal(size=(2, 5)), mu: 4e-9}
+    evaluate(ridge**-1, values)                               # cond 1e9: still inverted
+    with pytest.raises(DomainError):
+        evaluate(ridge**-2, values)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1001, 1003, 1009, 1013])
+def test_technion_q1_is_green_on_the_seeds_where_the_sweep_found_false_alarms(seed):
+    from engine.check import CheckSettings, check_derivations
+    from engine.registry import BUNDLED, collect, select
+    chosen, _ = select(collect(BUNDLED).derivations, ["technion-hw2/q1"])
+    run = check_derivations(chosen, CheckSettings(seed=seed, timeout=30))
+    assert run.ok, [(s.index, s.verdict, s.detail) for d in run.derivations for s in d.steps
+                    if not s.as_expected]
