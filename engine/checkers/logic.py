@@ -245,43 +245,65 @@ def _on_instances(relation, premise, conclusion, scope, rng, settings, points) -
 
 
 def _witness_plans(found, declarations, scope, rng, plans, draws: int = 2, cap: int = 12):
-    """Plans (scalars, dims) that first walk each solved scalar across the cells its solutions
-    cut the line into, then continue with `plans`. On each of `draws` draws of the other
-    scalars, the solutions of one scalar (x = -2 for x^2 = 4; y = -x and y = x for
-    x^2 = y^2, with x drawn) are evaluated and sorted; the plan tries each solution, the
-    midpoint between neighbours and a point beyond either end. A statement built from these
-    relations keeps its truth value inside a cell, so a witness band such as
-    1/(2 lam) <= eps < 1/lam is entered at its inside, not only at a tie that float64
-    rounding can move to either side."""
-    from ..evaluate import evaluate as value_of
+    """Plans (scalars, dims): first each solved scalar walked across the cells its solutions
+    cut the line into, then `plans` interleaved with more draws on the solutions themselves.
+
+    On each of `draws` draws of the other scalars, the solutions of one scalar (x = -2 for
+    x^2 = 4; y = -x and y = x for x^2 = y^2, with x drawn) are evaluated and sorted; the plan
+    tries the midpoint between neighbours, a point beyond either end and each solution. A
+    statement built from these relations keeps its truth value inside a cell, so a witness band
+    such as 1/(2 lam) <= eps < 1/lam is entered at its inside, not only at a tie that float64
+    rounding can move to either side. Afterwards every other plan sits on a solution again (on
+    a new draw): a premise that is an equation holds nowhere else, and needs MIN_PREMISES
+    instances."""
     by_name: dict = {}
     for name, root in found:
         by_name.setdefault(name, []).append(root)
+    solved = [(name, roots) for name, roots in by_name.items()
+              if not all(isinstance(root, float) for root in roots)]
     for name, roots in by_name.items():
-        if all(isinstance(root, float) for root in roots):
+        if (name, roots) not in solved:       # numeric kinks: the probes walk either side
             yield from (({name: root}, {}) for root in roots if np.isfinite(root))
-            continue           # the probe plans walk numeric kinks and either side of them
+    for name, roots in solved:
         for _ in range(draws):
-            try:
-                values = sample_instance(scope, declarations, rng, wide=False)
-                others = {n: float(values[d.symbol]) for n, d in declarations
-                          if hasattr(d, "kind") and d.symbol in values and n != name}
-            except Exception:        # no instance on this draw: try another
+            drawn = _solutions_on_a_draw(name, roots, declarations, scope, rng)
+            if drawn is None:
                 continue
-            at = []
-            for root in roots:
-                try:
-                    at.append(root if isinstance(root, float) else float(value_of(root, values)))
-                except Exception:    # the solution has no value on this draw
-                    continue
-            at = sorted({v for v in at if np.isfinite(v)})
-            if not at:
-                continue
+            others, at = drawn
             cells = [(a + b) / 2 for a, b in zip(at, at[1:])]       # inside each cell first
             cells += [at[0] - max(1.0, abs(at[0])), at[-1] + max(1.0, abs(at[-1]))] + at
             for value in cells[:cap]:
                 yield ({**others, name: value}, {})
-    yield from plans
+    turn = 0
+    for plan in plans:
+        yield plan
+        if solved:
+            name, roots = solved[turn % len(solved)]
+            turn += 1
+            drawn = _solutions_on_a_draw(name, roots, declarations, scope, rng)
+            if drawn is not None:
+                others, at = drawn
+                yield ({**others, name: at[turn % len(at)]}, {})
+
+
+def _solutions_on_a_draw(name, roots, declarations, scope, rng):
+    """(the other scalars drawn, the sorted finite values of `name`'s solutions there), or
+    None when the draw or every solution fails."""
+    from ..evaluate import evaluate as value_of
+    try:
+        values = sample_instance(scope, declarations, rng, wide=False)
+        others = {n: float(values[d.symbol]) for n, d in declarations
+                  if hasattr(d, "kind") and d.symbol in values and n != name}
+    except Exception:            # no instance on this draw
+        return None
+    at = []
+    for root in roots:
+        try:
+            at.append(root if isinstance(root, float) else float(value_of(root, values)))
+        except Exception:        # the solution has no value on this draw
+            continue
+    at = sorted({v for v in at if np.isfinite(v)})
+    return (others, at) if at else None
 
 
 def _refute(relation, judge, scope, declarations, rng, settings, values) -> Outcome:
