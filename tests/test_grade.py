@@ -129,6 +129,18 @@ def test_an_inequality_after_where_is_a_condition_and_never_redefines_a_declared
     assert rows[7][0]["verdict"] == "refuted"
 
 
+def test_i_e_does_not_end_the_sentence_that_makes_an_assumption(tmp_path):
+    """Real-world 06 (stats.SE 318184): "If we assume our prior is a unit gaussian i.e.
+    $\\mu_2=0$ and $\\sigma_2=1$": the "." of "i.e." ended the sentence, so sigma_2 = 1 was
+    checked as a claim and refuted (a false alarm the key did not list)."""
+    _, data, _ = grade(tmp_path, "If we assume our prior is a unit gaussian i.e. $\\mu_2=0$ "
+                                 "and $\\sigma_2=1$, this simplifies.\n\nBut $1 = 2$ e.g. "
+                                 "here.\n", "--where", "mu_2: real; sigma_2: positive")
+    rows = by_line(data)
+    assert [r["role"] for r in rows[1]] == ["assumption", "assumption"]
+    assert rows[3][0]["role"] == "step" and rows[3][0]["verdict"] == "refuted"
+
+
 def test_role_comment_overrides_the_prose(tmp_path):
     _, data, _ = grade(tmp_path, "Assume\n<!-- engine: role step -->\n$$ 2 + 2 = 5 $$\n")
     assert steps(data)[0]["verdict"] == "refuted" and steps(data)[0]["role"] == "step"

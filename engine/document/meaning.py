@@ -54,7 +54,13 @@ def display_role(prose: str, override: str) -> Role | None:
     return None
 
 
+_ABBREVIATION = re.compile(r"\b(?:i\.\s?e|e\.\s?g|cf|viz|resp|vs|eq|eqs)\.", re.I)
+
+
 def _last_sentence(prose: str) -> str:
+    """The last sentence of `prose`; "i.e.", "e.g.", "cf." ... end none ("if we assume ... i.e.
+    $\\mu_2 = 0$ and $\\sigma_2 = 1$": both are the assumption)."""
+    prose = _ABBREVIATION.sub(lambda m: m.group().replace(".", "\u2024"), prose)
     parts = [p for p in _SENTENCE_END.split(prose) if p.strip()]
     return parts[-1] if parts else ""
 
