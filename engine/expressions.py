@@ -8,7 +8,8 @@ A.I or A**-1 (inverse), and the functions sqrt exp log sin cos tan abs tr trace 
 eye(n) (the n x n identity), ones(n, m) (the n x m matrix of ones), kron(A, B) (Kronecker
 product), hadamard(A, B) (entrywise product), block([[A, B], [C, D]]) (a block matrix), sign,
 indicator(a < b) (1 where the comparison holds, else 0; chains a < x < b too) and declared
-functions. Numbers are bounded (engine.bounds): 10**10**10 is refused, not computed.
+functions; `lamda` names lambda (a Python keyword). Numbers are bounded (engine.bounds):
+10**10**10 is refused, not computed.
 Declarations: "NAMES: KIND" separated by ';' or top-level commas, KIND one of
   dim | dim(low, high) | real | positive | nonnegative | integer | positive_integer |
   interval(low, high) | matrix(rows, cols[, structure...]) | vector(length).
@@ -127,6 +128,8 @@ class _Translator:
             self.fail(node, exc.message)
 
     def visit_Name(self, node):
+        if node.id == "lamda":          # `lambda` is a Python keyword: write lamda (as SymPy does)
+            node = ast.Name(id="lambda", ctx=node.ctx)
         found = self.scope.lookup(node.id)
         if found is not None:
             return found

@@ -269,3 +269,28 @@ def test_no_decided_verdict_rests_on_an_unlisted_name(tmp_path, text):
         names -= {"frac", "partial", "cdot", "sum", "top", "sigma", "T", "left", "right"}
         names = {n for n in names if len(n) == 1 or n in ("lambda", "Sigma")}
         assert names <= listed, (step, listed)
+
+
+SHARIF = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_f457ea5a82bac99a.txt"
+
+
+@pytest.mark.skipif(not SHARIF.is_file(), reason="the source documents are not beside the checkout")
+def test_sharif_q3a_from_the_raw_text_refutes_the_source_error_and_nothing_else():
+    """Line 125 of the raw Sharif solution: dL_reg/dz = dL_reg/dL dL/dy = y - t drops dy/dz (the
+    source error); dL_reg/dw = ... + dL_reg/dR dR/dw = ... + lambda w is right. With R declared
+    an independent real, dR/dw was 0 and the right line was refuted too (a false alarm)."""
+    decls = ROOT / "derivations" / "latex_decls" / "002_f457ea5a82bac99a.txt.decls"
+    result = subprocess.run([sys.executable, "-m", "engine", "grade", str(SHARIF), "--decls",
+                             str(decls), "--format", "json"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    refuted = [s for s in steps(json.loads(result.stdout)) if s["verdict"] == "refuted"]
+    assert [s["line"] for s in refuted] == [125]
+    assert r"\partial z" in refuted[0]["lhs"]
+
+
+def test_lamda_names_lambda_in_the_expression_grammar():
+    from engine import Scope
+    from engine.expressions import parse_declarations
+    S = Scope()
+    parse_declarations("lambda w: real; R: define(lamda*w**2/2)", S)
+    assert S.lookup("R") is not None

@@ -37,6 +37,7 @@ lines 126-100000: t: positive_integer
 
 # Question 3 a (the question text is lost): the solution's own values fix the unit: dz/dw = x, dz/dx = w,
 # dz/db = 1 (z = wx + b), dy/dz = sigma(z)(1 - sigma(z)) (y = sigma(z)), dL/dy = y - t (L = (y - t)^2/2),
-# dL_reg/dL = dL_reg/dR = 1 (L_reg = L + R). R is not given (only its derivative lambda w appears), so it
-# is left undeclared and nothing that rests on it is decided.
-lines 125-125: w x b t R: real; z: define(w*x + b); y: define(sigma(z)); L: define((y - t)**2/2); L_reg: define(L + R)
+# dL_reg/dL = dL_reg/dR = 1 (L_reg = L + R). R itself is not given; the solution's dR/dw = lambda w (line
+# 125) gives R = lambda w^2/2 up to a constant, which no derivative sees. (Declared as an independent real,
+# R had dR/dw = 0 and the true dL_reg/dw line was refuted: a false alarm of the declarations.)
+lines 125-125: w x b t lambda: real; z: define(w*x + b); y: define(sigma(z)); L: define((y - t)**2/2); R: define(lamda*w**2/2); L_reg: define(L + R)
