@@ -43,11 +43,12 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def folder_fingerprint(root: Path) -> str:
-    """A hash of every file under `root` (names and contents)."""
+def folder_fingerprint(root: Path, skip=frozenset()) -> str:
+    """A hash of every file under `root` (names and contents) but those in `skip`."""
     digest = hashlib.sha256()
     root = Path(root)
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       and p not in skip):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -22,8 +22,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import (_srepr, engine_fingerprint, hash_files, helper_files, library_versions,
-                    replay_is_current)
+from .cache import (_srepr, engine_fingerprint, folder_fingerprint, hash_files, helper_files,
+                    library_versions, replay_is_current)
 from .registry import Collection, collect, gathered, load_module, module_name, module_paths
 
 
@@ -45,13 +45,7 @@ class Loaded:
 
 def shared_fingerprint(root: Path) -> str:
     """A hash of every file under `root` except the derivation modules themselves."""
-    modules = set(module_paths(root))
-    digest = hashlib.sha256()
-    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()
-                       and "__pycache__" not in p.parts and p not in modules):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return folder_fingerprint(root, skip=frozenset(module_paths(root)))
 
 
 def module_key(path: Path, settings, shared: str) -> str:

@@ -51,8 +51,12 @@ def module_paths(root: Path) -> list[Path]:
 def load_module(root: Path, path: Path) -> tuple[list[Derivation], str | None]:
     """The derivations at the top level of the module `path` under `root`, or a one-line error
     when it cannot be imported."""
+    return _derivations_in(path, path.relative_to(root))
+
+
+def _derivations_in(path: Path, relative: Path) -> tuple[list[Derivation], str | None]:
     try:
-        module = _import(path, path.relative_to(root))
+        module = _import(path, relative)
     except Exception as exc:     # a broken module must not stop the others
         return [], f"{_display(path)}: cannot import: {_describe(exc, path)}"
     return [dataclasses.replace(value, file=_display(path)) for value in vars(module).values()
@@ -81,13 +85,8 @@ def gathered(root: Path, found, errors) -> Collection:
 def collect_module(path: Path) -> tuple[list[Derivation], str | None]:
     """The derivations of one module, or a one-line error if it cannot be imported."""
     path = Path(path)
-    try:
-        module = _import(path, Path(path.stem + "_" + hashlib.sha256(
-            str(path.resolve()).encode()).hexdigest()[:8] + ".py"))
-    except Exception as exc:
-        return [], f"{_display(path)}: cannot import: {_describe(exc, path)}"
-    return [dataclasses.replace(v, file=_display(path)) for v in vars(module).values()
-            if isinstance(v, Derivation)], None
+    return _derivations_in(path, Path(path.stem + "_" + hashlib.sha256(
+        str(path.resolve()).encode()).hexdigest()[:8] + ".py"))
 
 
 def module_name(relative: Path) -> str:

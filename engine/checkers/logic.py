@@ -259,11 +259,12 @@ def _witness_plans(found, declarations, scope, rng, plans, draws: int = 2, cap: 
     by_name: dict = {}
     for name, root in found:
         by_name.setdefault(name, []).append(root)
-    solved = [(name, roots) for name, roots in by_name.items()
-              if not all(isinstance(root, float) for root in roots)]
+    solved = []                               # scalars with a solution in the others
     for name, roots in by_name.items():
-        if (name, roots) not in solved:       # numeric kinks: the probes walk either side
-            yield from (({name: root}, {}) for root in roots if np.isfinite(root))
+        if all(isinstance(root, float) for root in roots):   # numeric kinks only: the probes
+            yield from (({name: root}, {}) for root in roots if np.isfinite(root))  # walk them
+        else:
+            solved.append((name, roots))
     for name, roots in solved:
         for _ in range(draws):
             drawn = _solutions_on_a_draw(name, roots, declarations, scope, rng)
