@@ -380,6 +380,17 @@ def _squared_norm(e, values, env):
     return np.sum(vector ** 2, axis=(-2, -1))
 
 
+def _matrices_agree(e, values, env):
+    """u = v for matrices, up to float64 rounding (ops.MatrixEq states the tolerance)."""
+    left, right = (np.asarray(_eval(arg, values, env), dtype=float) for arg in e.args)
+    if not (_is_matrix(left) and _is_matrix(right)) or left.shape[-2:] != right.shape[-2:]:
+        raise ShapeError(f"= between matrices needs one shape, got {_dims(left)} and "
+                         f"{_dims(right)}")
+    squared = lambda m: np.sum(m ** 2, axis=(-2, -1))
+    bound = float(ops.MatrixEq.TOLERANCE) * (squared(left) + squared(right))
+    return _truth(squared(left - right) <= bound)
+
+
 def _inner(e, values, env):
     left, right = (_eval(arg, values, env) for arg in e.args)
     if left.shape[-2] != 1 or right.shape[-1] != 1 or left.shape[-1] != right.shape[-2]:
@@ -550,6 +561,7 @@ _HANDLERS = {
     sp.ImmutableDenseMatrix: _explicit_matrix,
     ops.SquaredNorm: _squared_norm,
     ops.Inner: _inner,
+    ops.MatrixEq: _matrices_agree,
     ops.Col: _slice,
     ops.Row: _slice,
     ops.Expectation: _expectation,

@@ -7,6 +7,9 @@ knows how to evaluate each of them. Their LaTeX is printed by engine.render.late
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.symbol import Str
+from sympy.logic.boolalg import Boolean
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 
@@ -323,3 +326,67 @@ def col(matrix, index):
 
 def row(matrix, index):
     return Row(matrix, index)
+
+
+class EntrywiseFunction(sp.Lambda):
+    """A function of one real variable with the source's name (phi, sigma'): applied to a
+    matrix it acts entry by entry and prints as phi(W x), not as SymPy's (u -> ...)_o(W x).
+    Everything else (evaluation, differentiation) uses its body, as for any Lambda."""
+
+    def __new__(cls, signature, expr, name, latex):
+        plain = sp.Lambda(signature, expr)
+        return sp.Basic.__new__(cls, plain.signature, plain.expr, Str(str(name)),
+                                Str(str(latex)))
+
+    @property
+    def name(self) -> str:
+        """The name the LaTeX reader knows it by (phi, sigma_prime)."""
+        return self.args[2].name
+
+    @property
+    def latex(self) -> str:
+        return self.args[3].name
+
+    def __call__(self, *args):
+        if len(args) == 1 and _is_matrix(args[0]):
+            return ElementwiseApplyFunction(self, args[0])
+        return super().__call__(*args)
+
+
+def entrywise(name: str, function, latex: str | None = None) -> EntrywiseFunction:
+    r"""`function` (a Python function of one SymPy scalar) under the source's name: phi(v) of
+    a matrix v is phi applied entry by entry, kept unevaluated and printed as `latex`
+    (default \name, e.g. \phi); `name` is what the LaTeX reader reads it as (\sigma' reads as
+    sigma_prime)."""
+    u = sp.Dummy("u", real=True)
+    return EntrywiseFunction((u,), function(u), name, latex or "\\" + name)
+
+
+class MatrixEq(Boolean, sp.Basic):
+    """The statement u = v between two matrices of one shape. A numeric instance compares
+    them in float64 up to rounding, ||u - v||^2 <= 1e-20 (||u||^2 + ||v||^2) (a relative
+    1e-10: the two sides may sum the same terms in different orders); it prints as u = v."""
+
+    TOLERANCE = sp.Rational(1, 10**20)
+
+    def __new__(cls, lhs, rhs):
+        lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+        if not (_is_matrix(lhs) and _is_matrix(rhs)) or lhs.shape != rhs.shape:
+            raise ValueError(f"MatrixEq relates two matrices of one shape, not {lhs} and {rhs}")
+        if all(isinstance(m, sp.MatrixBase) and all(e.is_number for e in m)
+               for m in (lhs, rhs)):        # explicit numbers: decided exactly, as Eq does
+            equal = [sp.Eq(a, b) for a, b in zip(lhs, rhs)]
+            if all(e in (sp.true, sp.false) for e in equal):
+                return sp.true if all(e == sp.true for e in equal) else sp.false
+        return sp.Basic.__new__(cls, lhs, rhs)
+
+    @property
+    def lhs(self):
+        return self.args[0]
+
+    @property
+    def rhs(self):
+        return self.args[1]
+
+    def _sympystr(self, printer):
+        return "%s = %s" % (printer._print(self.lhs), printer._print(self.rhs))

@@ -647,6 +647,7 @@ def _round_trip_failures(derivation, sides) -> list:
     from engine.checkers.logic import is_statement
     from engine.computed import Computed
     from engine.latex_input import parse_statement
+    from engine.ops import EntrywiseFunction
     from engine.render.latex import to_latex
     failures = []
     for index, expr in sides:
@@ -655,6 +656,8 @@ def _round_trip_failures(derivation, sides) -> list:
         # is declared, as a user declares `f: function`; never guessed (a computation reads
         # back from the LaTeX it prints as)
         functions = {type(a).__name__: type(a) for a in expr.atoms(AppliedUndef, Computed)}
+        # a function named by ops.entrywise (phi, sigma') likewise, by the name it reads as
+        functions.update({f.name: f for f in expr.atoms(EntrywiseFunction)})
         options = dict(strict=True, index_base=0, notation=derivation.notation,
                        functions=functions)
         statement = is_statement(expr)

@@ -522,3 +522,54 @@ def test_derivative_off_by_a_tiny_constant_is_refuted():
     assert wrong.verdict == Verdict.REFUTED
     right = check_relation(Relation.EQ, jacobian(t**3, t), 3 * t**2, S, np.random.default_rng(0))
     assert right.verdict in HOLDS
+
+
+# -- statements between matrices (ops.MatrixEq) ------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(3))
+def test_matrix_statement_true_up_to_summation_order_is_verified(seed):
+    from engine.ops import MatrixEq, entrywise
+    S = Scope()
+    A, B = S.matrix("A", 3, 3), S.matrix("B", 3, 3)
+    x = S.vector("x", 3)
+    phi = entrywise("phi", lambda u: sp.Max(u, u / 10))
+    # (A B) x and A (B x) round differently in float64; they are equal
+    assert _statement("=>", sp.true, MatrixEq(phi(A * B * x), phi(A * (B * x))), S,
+                      seed).verdict == Verdict.VERIFIED
+    assert _statement("=>", sp.true, MatrixEq((A * B).T, B.T * A.T), S,
+                      seed).verdict == Verdict.VERIFIED
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_matrix_statement_false_by_less_than_its_rounding_tolerance_is_refuted(seed):
+    """MatrixEq agrees in float64 up to a relative 1e-10; a difference of 1e-13 is within it
+    and must still be found, in exact arithmetic."""
+    from engine.ops import MatrixEq
+    S = Scope()
+    A, B = S.matrix("A", 2, 2), S.matrix("B", 2, 2)
+    false = MatrixEq(A + sp.Rational(1, 10**13) * B, A)
+    outcome = _statement("=>", sp.true, false, S, seed)
+    assert outcome.verdict == Verdict.REFUTED, outcome
+    assert _statement("=>", sp.true, MatrixEq(A * B, B * A), S, seed).verdict == Verdict.REFUTED
+
+
+def test_a_named_entrywise_function_prints_by_its_name_and_reads_back():
+    from engine.latex_input import parse_statement
+    from engine.ops import EntrywiseFunction, MatrixEq, entrywise
+    from engine.render import mathml
+    from engine.render.latex import to_latex, to_text
+    S = Scope()
+    W, x = S.matrix("W", 2, 2), S.vector("x", 2)
+    sigma_prime = entrywise("sigma_prime", lambda u: 1 - sp.tanh(u) ** 2, latex=r"\sigma'")
+    statement = MatrixEq(DiagMatrix(sigma_prime(W * x)) * x,
+                         sp.HadamardProduct(sigma_prime(W * x), x))
+    latex = to_latex(statement, {})
+    assert latex.startswith(r"\operatorname{diag}\left(\sigma'\left(W x\right)\right)"), latex
+    assert "tanh" not in latex and "mapsto" not in latex
+    assert "σ'(W x)" in to_text(latex)
+    markup = mathml.Printer()._print(statement).toxml()
+    assert "σ" in markup and "tanh" not in markup and "↦" not in markup, markup
+    read = parse_statement(latex, S, functions={"sigma_prime": sigma_prime})
+    assert isinstance(read, MatrixEq) and read.lhs.args[0].args[0].function == sigma_prime
+    assert isinstance(sigma_prime, EntrywiseFunction) and sigma_prime(sp.Integer(0)) == 1
+    assert _statement("=>", sp.true, statement, S).verdict == Verdict.VERIFIED

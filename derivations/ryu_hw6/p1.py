@@ -17,6 +17,7 @@ import sympy as sp
 
 from engine import Derivation, Scope, Source, eq, fact, holds
 from engine.distributions import Bernoulli
+from engine.ops import entrywise
 
 DOCUMENT = "001_13a39b0b72803044.txt"
 
@@ -30,21 +31,15 @@ keep = S.random_vector("m", n, Bernoulli(1 - p))       # 1 where the unit is kep
 H = S.define("H", keep / (1 - p))                      # the dropout mask: 0 or 1/(1 - p)
 
 
-def relu(u):
-    return sp.Max(u, 0)
-
-
-def leaky_relu(u):
-    return sp.Max(u, sp.Rational(1, 100) * u)           # nn.LeakyReLU(), negative_slope 0.01
+relu = entrywise("ReLU", lambda u: sp.Max(u, 0), latex=r"\mathrm{ReLU}")
+# nn.LeakyReLU(), negative_slope 0.01
+leaky_relu = entrywise("LeakyReLU", lambda u: sp.Max(u, sp.Rational(1, 100) * u),
+                       latex=r"\mathrm{LeakyReLU}")
 
 
 def dropout(v):
     """Dropout(v) = H * v, the elementwise product with the mask."""
     return sp.HadamardProduct(H, v)
-
-
-def elementwise(function, v):
-    return v.applyfunc(function)
 
 
 commute = Derivation(
@@ -62,11 +57,11 @@ commute = Derivation(
               r"The ReLU and LeakyReLU are nonnegative homogeneous, i.e., "
               r"$\sigma(cx) = c \sigma(x)$ for any $c \ge 0$ and $x \in \mathbb{R}$ (ReLU)"),
         holds(sp.Eq(leaky_relu(c * t), c * leaky_relu(t)), "(LeakyReLU)"),
-        fact(elementwise(relu, dropout(y)), "=", dropout(elementwise(relu, y)),
+        fact(relu(dropout(y)), "=", dropout(relu(y)),
              r"$\mathrm{Dropout}(y)$ can be expressed as $H*y$ where $*$ is elementwise "
              r"multiplication and $H$ is random $0$-$(1/(1-p))$ mask. Since the elements of $H$ "
              r"are nonnegative, $\sigma(H*y) = H*\sigma(y)$ (a: ReLU)"),
-        fact(elementwise(leaky_relu, dropout(y)), "=", dropout(elementwise(leaky_relu, y)),
+        fact(leaky_relu(dropout(y)), "=", dropout(leaky_relu(y)),
              r"So dropout and $\sigma$ commute in cases (a) and (c) (c: LeakyReLU)"),
     ],
 )

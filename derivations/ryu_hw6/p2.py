@@ -271,8 +271,8 @@ variance = Derivation(
            r"$E[(y_\ell)_i^2] = E[E[(y_\ell)_i^2 \mid y_{\ell-1}]]$"),
         eq(E(E((A_row_sum + entry(b, i))**2, given=y_prev)),
            r"$= E[E[(\sum_j (A_\ell)_{ij} (y_{\ell-1})_j + (b_\ell)_i)^2 \mid y_{\ell-1}]]$"),
-        eq(E(E(A_row_sum**2, given=y_prev) + 2 * E(A_row_sum * entry(b, i), given=y_prev)
-             + E(entry(b, i)**2, given=y_prev)),
+        eq(E(sp.Add(E(A_row_sum**2, given=y_prev), 2 * E(A_row_sum * entry(b, i), given=y_prev),
+                    E(entry(b, i)**2, given=y_prev), evaluate=False)),     # the source's order
            r"$= E[E[(\sum_j \dots)^2 \mid y_{\ell-1}] + 2 E[(\sum_j \dots)(b_\ell)_i \mid "
            r"y_{\ell-1}] + E[(b_\ell)_i^2 \mid y_{\ell-1}]]$"),
         eq(E(sp.Sum(E(A[i - 1, j - 1] * A[i - 1, k - 1], given=y_prev)

@@ -26,17 +26,14 @@ import sympy as sp
 from sympy.matrices.expressions.diagonal import DiagMatrix
 
 from engine import Derivation, Scope, Source, eq, fact, holds
-from engine.ops import jacobian, sqnorm
+from engine.ops import entrywise, jacobian, sqnorm
 
 DOCUMENT = "001_13a39b0b72803044.txt"
 
 
-def sigma_prime(u):
-    return 1 - sp.tanh(u) ** 2                             # tanh' = 1 - tanh^2
-
-
-def sigma(v):
-    return v.applyfunc(sp.tanh)
+sigma = entrywise("sigma", sp.tanh)
+sigma_prime = entrywise("sigma_prime", lambda u: 1 - sp.tanh(u) ** 2,     # tanh' = 1 - tanh^2
+                        latex=r"\sigma'")
 
 
 def ones_row(m):
@@ -76,7 +73,7 @@ class Network:
 
     def s(self, l):
         """sigma'(A_l y_(l-1) + b_l), a vector."""
-        return self.z[l].applyfunc(sigma_prime)
+        return sigma_prime(self.z[l])
 
     def D(self, l):
         """diag(sigma'(A_l y_(l-1) + b_l))."""
@@ -185,7 +182,8 @@ def residual_mlp(L):
         title=f"Backprop through a residual MLP of depth $L = {L}$ ($\\sigma = \\tanh$)",
         source=Source(DOCUMENT, "Problem 3, Solution (i)-(iii)"),
         scope=net.S,
-        notes=f"Depth $L = {L}$, widths $n, m$ sampled in 1..4, $\\sigma = \\tanh$. Every "
+        notes=f"Depth $L = {L}$, widths $n, m$ sampled in 1..4, $\\sigma = \\tanh$ and "
+              r"$\sigma' = 1 - \tanh^2$, applied entrywise. Every "
               r"derivative by central finite differences (relative tolerance $10^{-5}$) on random "
               r"instances; a derivative with respect to $y_\ell$ holds $y_\ell$ as the "
               r"variable.",

@@ -20,9 +20,9 @@ group has no proper subgroup but the trivial one: W = W_H + s E). Instances with
 and drawn at random) are built to satisfy the condition, s = 1 satisfies it for part of H only,
 other s violate it (E is random), so "A <=> B" is checked both ways on the same instances: where
 A holds B must hold, where A fails the random x must be a witness against equivariance.
-Equivariance at x is f_w(tau x) = tau f_w(x) for every tau in H, up to float64 rounding
-(||f_w(tau x) - tau f_w(x)||^2 <= 1e-20 (||f_w(tau x)||^2 + ||tau f_w(x)||^2): the two sides sum
-the same terms in different orders), with a fresh random x on every instance (a witness x is
+Equivariance at x is f_w(tau x) = tau f_w(x) for every tau in H (engine.ops.MatrixEq: equal up
+to float64 rounding, a relative 1e-10, since the two sides sum the same terms in different
+orders), with a fresh random x on every instance (a witness x is
 what "f_w not equivariant" needs; one x where they differ refutes "for all x").
 
 The solution's chains are written for a generator tau_1 of H: "->" with W = W_H; "<-" for any W,
@@ -40,30 +40,16 @@ ReLU(b.x) for all x forces a = b); injectivity is sufficient, not necessary.
 import itertools
 
 import sympy as sp
-from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 
 from engine import REFUTED, Derivation, Refutation, Scope, Source, eq, fact, step
-from engine.ops import sqnorm
+from engine.ops import MatrixEq, entrywise, sqnorm
 
 DOCUMENT = "000_c66762b86c6c83bf.txt"
-_u = sp.Dummy("u")
 
 
-def elementwise(function):
-    """v -> function applied to every entry of v, kept unevaluated as phi(v)."""
-    return lambda v: ElementwiseApplyFunction(sp.Lambda(_u, function(_u)), v)
-
-
-leaky_relu = elementwise(lambda u: sp.Max(u, u / 10))        # injective
-square = elementwise(lambda u: u ** 2)                       # not injective: u and -u
-relu = elementwise(lambda u: sp.Max(u, 0))                   # not injective: all u <= 0
-
-
-def agree(u, v):
-    """u = v up to float64 rounding: ||u - v||^2 <= 1e-20 (||u||^2 + ||v||^2), a relative 1e-10.
-    (u and v sum the same terms in different orders, so float64 rarely gives them equal; a
-    violated condition moves them apart by O(1).)"""
-    return sp.LessThan(sqnorm(u - v), sp.Rational(1, 10**20) * (sqnorm(u) + sqnorm(v)))
+leaky_relu = entrywise("phi", lambda u: sp.Max(u, u / 10))       # injective
+square = entrywise("phi", lambda u: u ** 2)                        # not injective: u and -u
+relu = entrywise("phi", lambda u: sp.Max(u, 0))                    # not injective: all u <= 0
 
 
 def permutation_matrix(tau):
@@ -121,16 +107,16 @@ class Setting:
         self.x = S.vector("x", d)
 
     def condition(self, W):
-        """A: W[i, j] = W[tau(i), tau(j)] for all tau in H and all i, j."""
-        return sp.And(*[sp.Eq(W[i, j], W[tau[i], tau[j]])
-                        for tau, _ in self.taus for i in range(self.d) for j in range(self.d)])
+        """A: W[i, j] = W[tau(i), tau(j)] for all tau in H and all i, j, written per tau as
+        W = tau W tau^T (entry (i, j) of tau W tau^T is W[tau(i), tau(j)])."""
+        return sp.And(*[MatrixEq(W, P * W * P.T) for _, P in self.taus])
 
     def f(self, W, v):
         return self.phi(W * v)
 
     def equivariant_at_x(self, W):
         """B at x: f_w(tau x) = tau f_w(x) for every tau in H."""
-        return sp.And(*[agree(self.f(W, P * self.x), P * self.f(W, self.x))
+        return sp.And(*[MatrixEq(self.f(W, P * self.x), P * self.f(W, self.x))
                         for _, P in self.taus])
 
     def written_sum(self, W, tau, permuted):
@@ -142,7 +128,7 @@ class Setting:
 
     def reindexed_everywhere(self, W):
         """For every tau in H: phi(W tau x) = phi([sum_j W[tau(i), tau(j)] x[tau(j)]])."""
-        return sp.And(*[agree(self.f(W, P * self.x), self.phi(self.written_sum(W, tau, True)))
+        return sp.And(*[MatrixEq(self.f(W, P * self.x), self.phi(self.written_sum(W, tau, True)))
                         for tau, P in self.taus])
 
 
@@ -271,7 +257,7 @@ def swap_equivariant(W, phi):
 
 relu_setting = Setting(closure([(1, 2, 3, 0)]), relu)       # ReLU, cyclic shifts of 4
 x_r, W_r = relu_setting.x, relu_setting.W
-relu_equivariant = sp.And(*[agree(relu(W_r * (P * v)), P * relu(W_r * v))
+relu_equivariant = sp.And(*[MatrixEq(relu(W_r * (P * v)), P * relu(W_r * v))
                             for _, P in relu_setting.taus for v in (x_r, -x_r)])
 
 not_injective = Derivation(

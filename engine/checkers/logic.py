@@ -20,6 +20,7 @@ from sympy.logic.boolalg import Boolean
 from ..errors import DeclarationError, NotEvaluable
 from ..evaluate import IndexRangeError, ShapeError, evaluate
 from ..model import Relation, Verdict
+from ..ops import MatrixEq
 from ..results import Outcome
 from ..sampling import (DomainError, at_endpoint, kinks_of, needed_declarations, probe_plans,
                         ranges_tested, sample_instance, solutions)
@@ -113,13 +114,17 @@ class _Instances:
         self.relation, self.premise, self.conclusion, self.scope = (relation, premise,
                                                                     conclusion, scope)
         self.exact = False
+        self.matrix_equalities = [m for side in (premise, conclusion)
+                                  for m in side.atoms(MatrixEq)]
 
     def truths(self, values) -> tuple:
-        """The truth values (float64; a would-be witness re-judged exactly). A witness that
-        exact arithmetic cannot confirm is reported as None in place of the truth values."""
+        """The truth values (float64; a would-be witness re-judged exactly, and so is an
+        instance where matrices agree only up to rounding, MatrixEq's tolerance, which must not
+        hide a real difference). An instance exact arithmetic cannot settle is reported as
+        None in place of the truth values."""
         floats = tuple(bool(evaluate(side, values)) for side in (self.premise, self.conclusion))
         self.exact = False
-        if not _witness(self.relation, *floats):
+        if not _witness(self.relation, *floats) and not self._rounded_agreement(values):
             return floats
         exact = tuple(_exact_truth(side, self.scope, values)
                       for side in (self.premise, self.conclusion))
@@ -127,6 +132,15 @@ class _Instances:
             return None
         self.exact = True
         return exact
+
+    def _rounded_agreement(self, values) -> bool:
+        """Whether a matrix equality holds here in float64 only up to its rounding tolerance."""
+        for equality in self.matrix_equalities:
+            left, right = (np.asarray(evaluate(side, values), dtype=float)
+                           for side in (equality.lhs, equality.rhs))
+            if not np.array_equal(left, right) and evaluate(equality, values):
+                return True
+        return False
 
     def is_witness(self, values) -> bool:
         try:

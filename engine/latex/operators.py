@@ -219,7 +219,7 @@ class _Operators:
         if word in _OPERATOR_WORDS and not (name in _BOLD and len(word) == 1):
             if word not in self.scope.declarations:
                 return self.operator(_OPERATOR_WORDS[word], token, s)
-        if word in self.scope.declarations:
+        if word in self.scope.declarations or word in self.functions:
             return _Name(word, token)
         if name in _TEXT or name == "operatorname":
             if re.fullmatch(r"[A-Za-z]", word):

@@ -219,6 +219,13 @@ class _Relations:
             s.index = saved
         return self.comparison(s)
 
+    def matrices_equal(self, left, right, relation):
+        """u = v between matrices of one shape, as a statement (ops.MatrixEq)."""
+        from ..ops import MatrixEq
+        if left.shape != right.shape:
+            self.fail(relation, f"= between matrices of shapes {left.shape} and {right.shape}")
+        return MatrixEq(left, right)
+
     def comparison(self, s: _Stream):
         """a < b <= c: each relation between neighbours, all of them holding."""
         sides = [self.finish(self.expression(s), s.peek())]
@@ -235,7 +242,10 @@ class _Relations:
                 self.fail(relation, "this relation cannot be part of a statement")
             left, right = (scalar_of(v) if _is_matrix(v) and v.shape == (1, 1) else v
                            for v in (left, right))
-            if relation.text in ("=", "≡", "≠"):
+            if relation.text in ("=", "≡") and all(getattr(v, "is_Matrix", False)
+                                                   for v in (left, right)):
+                parts.append(self.matrices_equal(left, right, relation))
+            elif relation.text in ("=", "≡", "≠"):
                 parts.append(makers[relation.text](left, right, evaluate=False))
             else:
                 if _is_matrix(left) or _is_matrix(right):

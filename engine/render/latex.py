@@ -36,8 +36,16 @@ def to_text(latex: str) -> str:
         from pylatexenc.latex2text import LatexNodes2Text
         _converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
     latex = latex.replace(r"\left\|", "‖").replace(r"\right\|", "‖")
+    # a macro eats the space after it (a \wedge b would read a ∧b): keep one after an operator
+    latex = _OPERATOR_MACRO.sub(lambda m: m.group(0).rstrip() + "{} ", latex)
     text = _converter.latex_to_text(_group(latex))
     return re.sub(r"\s+", " ", text).strip()
+
+
+_OPERATOR_MACRO = re.compile(
+    r"\\(?:wedge|vee|land|lor|Rightarrow|Leftarrow|Leftrightarrow|implies|iff|to|mapsto|"
+    r"rightarrow|leftarrow|leq|le|geq|ge|neq|ne|approx|sim|in|notin|subset|subseteq|cdot|times|"
+    r"circ|pm|mp|propto|equiv)(?![A-Za-z])\s+")
 
 
 def _braced(text: str, start: int) -> tuple[str, int]:

@@ -4,8 +4,9 @@ each operator of engine.ops and for the SymPy constructs the sources write in th
 What it prints, and why:
 - E[x], E[x | y], Var(x), Cov(x, y), ||v||^2, nabla, d f / d x, rows and columns of engine.ops
   as the sources write them (a symbol differentiated prints without parentheses: dy_3/db_1).
-- diag(v) for DiagMatrix(v). (An entrywise function still prints as SymPy's (u -> f(u))_o(v):
-  the LaTeX reader reads that form back, and every printed side must read back.)
+- diag(v) for DiagMatrix(v); a function applied entrywise under the source's name
+  (ops.entrywise) as phi(v); any other as SymPy's (u -> f(u))_o(v), which the LaTeX reader reads
+  back (every printed side must read back). A statement u = v between matrices as u = v.
 - A sum in the order it was built when it was built unevaluated (1 + 0 stays 1 + 0); otherwise
   SymPy's order, except that it does not open with a minus sign when a term is positive
   (E[z^2] - E[z]^2, not -E[z]^2 + E[z^2]).
@@ -87,6 +88,17 @@ class Printer(LatexPrinter):
     def _print_DiagMatrix(self, expr, exp=None):
         return _powered(r"\operatorname{diag}\left(%s\right)" % self._print(expr.args[0]), exp)
 
+    def _print_ElementwiseApplyFunction(self, expr):
+        if isinstance(expr.function, ops.EntrywiseFunction):    # phi(W x), the source's name
+            return r"%s\left(%s\right)" % (expr.function.latex, self._print(expr.expr))
+        return super()._print_ElementwiseApplyFunction(expr)
+
+    def _print_EntrywiseFunction(self, expr):
+        return expr.latex
+
+    def _print_MatrixEq(self, expr):
+        return "%s = %s" % (self._print(expr.lhs), self._print(expr.rhs))
+
     def _print_OneMatrix(self, expr):
         rows, cols = expr.shape
         return r"\mathbf{1}_{%s \times %s}" % (self._print(rows), self._print(cols))
@@ -98,6 +110,15 @@ class Printer(LatexPrinter):
             return r"\left(%s\right)_{%s,%s}" % (parent, self._print(expr.i),
                                                 self._print(expr.j))
         return super()._print_MatrixElement(expr)
+
+    def _print_Mul(self, expr):
+        # a quotient written unevaluated, Mul(1, Pow(27, -1)), prints as the fraction 1/27
+        # (SymPy writes 1 \cdot \frac{1}{27}), as the MathML printer does
+        if expr.args[0] is sp.S.One and len(expr.args) > 1:
+            numerator, denominator = sp.fraction(expr, exact=True)
+            if denominator is not sp.S.One:
+                return r"\frac{%s}{%s}" % (self._print(numerator), self._print(denominator))
+        return super()._print_Mul(expr)
 
     # -- term order ----------------------------------------------------------------------
 

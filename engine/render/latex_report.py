@@ -249,7 +249,8 @@ def _chain(label: str, steps: list[StepResult], ident: str, seed: int, corrected
 def _row(step: StepResult, *, fresh: bool, ident: str, seed: int, corrected: bool) -> dict:
     relation = Latex(_RELATIONS.get(step.relation, "="))
     lhs_lines = _lines(step.lhs) if fresh else []
-    rhs_lines = _lines(step.rhs)
+    # "for all values in their domains:" takes about 16 characters of the first line
+    rhs_lines = _lines(step.rhs, LINE_BUDGET - (16 if step.relation == "holds" else 0))
     inline = (fresh and len(lhs_lines) == 1 and len(rhs_lines) == 1
               and math_width(step.lhs) + math_width(step.rhs) + 2 <= LINE_BUDGET)
     return {**_entry(step, ident, seed), "fresh": fresh, "inline": inline, "corrected": corrected,
@@ -472,7 +473,7 @@ def _plots(derivation) -> list:
 def _lines(latex: str, budget: float = LINE_BUDGET) -> list[Latex]:
     """`latex` broken at top-level + and - into lines of about `budget` width; a line after
     the first starts with `{}+` so the operator keeps its binary spacing."""
-    terms = split_terms(latex)
+    terms = [piece for term in split_terms(latex) for piece in _opened(term, budget)]
     lines, current, width = [], "", 0.0
     for term in terms:
         w = math_width(term)
@@ -484,6 +485,60 @@ def _lines(latex: str, budget: float = LINE_BUDGET) -> list[Latex]:
     if current or not lines:
         lines.append(current)
     return [Latex(line.strip()) for line in lines]
+
+
+_DELIMITERS = {"(": ")", "[": "]", r"\{": r"\}", "|": "|", r"\|": r"\|"}
+
+
+def _opened(term: str, budget: float) -> list[str]:
+    """A term too wide for a line whose width sits inside one \left...\right pair
+    (E[a + b + c], (a + b)^2): the pair becomes fixed-size \Bigg delimiters, which a line
+    break may fall between, and the inside is cut at its own top level. Other terms whole."""
+    if math_width(term) <= budget:
+        return [term]
+    start = term.find(r"\left")
+    prefix = re.sub(r"\\[{}]", "", term[:max(start, 0)])
+    if start < 0 or prefix.count("{") != prefix.count("}") or r"\begin" in prefix:
+        return [term]           # the pair sits inside a brace group (\frac{...}): left whole
+    opening = term[start + 5:]
+    opener = next((d for d in sorted(_DELIMITERS, key=len, reverse=True)
+                   if opening.startswith(d)), None)
+    if opener is None:
+        return [term]
+    depth, i = 0, start
+    while i < len(term):
+        if term.startswith(r"\left", i):
+            depth += 1
+        elif term.startswith(r"\right", i):
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    closer = _DELIMITERS[opener]
+    if depth or not term.startswith(r"\right" + closer, i) or \
+            math_width(term[i + 6 + len(closer):]) > budget / 4:
+        return [term]
+    inside = term[start + 5 + len(opener):i]
+    pieces = split_terms(inside)
+    if len(pieces) < 2 or any(r"\middle" in piece and _top_level_middle(piece)
+                              for piece in pieces):     # \middle needs its \left...\right
+        return [term]
+        return [term]
+    head = term[:start] + r"\Bigg" + opener + " "
+    tail = r" \Bigg" + closer + term[i + 6 + len(closer):]
+    pieces = [head + pieces[0]] + pieces[1:-1] + [pieces[-1] + tail]
+    return [piece for part in pieces for piece in _opened(part, budget)]
+
+
+def _top_level_middle(latex: str) -> bool:
+    """Whether `latex` holds a \middle outside every \left...\right pair of its own."""
+    depth = 0
+    for match in re.finditer(r"\\(left|right|middle)(?![A-Za-z])", latex):
+        word = match.group(1)
+        if word == "middle" and depth == 0:
+            return True
+        depth += {"left": 1, "right": -1}.get(word, 0)
+    return False
 
 
 # Where a long display may break: before a sign, a connective or a relation at the top level,

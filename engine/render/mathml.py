@@ -17,6 +17,8 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty_symbology import greek_unicode
 
+from .. import ops
+
 MINUS = "\u2212"          # the minus sign, wider than a hyphen
 
 RELATIONS = {"=": "=", "<=": "≤", "<": "&lt;", ">=": "≥", ">": "&gt;", "≈": "≈",
@@ -234,6 +236,10 @@ class Printer(MathMLPresentationPrinter):
         return self._element("mrow", self._print(expr.lhs), self._token("mo", symbol),
                              self._print(expr.rhs))
 
+    def _print_MatrixEq(self, expr):
+        return self._element("mrow", self._print(expr.lhs), self._token("mo", "="),
+                             self._print(expr.rhs))
+
     def _print_Mul(self, expr):
         """A product written unevaluated (Mul(256, 128, evaluate=False), a product holding
         another product, 100 * (213054/78592)) prints its factors as given, with a dot between
@@ -280,7 +286,12 @@ class Printer(MathMLPresentationPrinter):
         return self._applied("tr", expr.arg)
 
     def _print_ElementwiseApplyFunction(self, expr):
-        """f applied entrywise, as LaTeX prints it: (u ↦ u²)∘(W x)."""
+        """f applied entrywise, as LaTeX prints it: phi(W x) under the source's name, else
+        (u ↦ u²)∘(W x)."""
+        if isinstance(expr.function, ops.EntrywiseFunction):
+            return self._element("mrow", self._import(latex_name(expr.function.latex)),
+                                 self._token("mo", "\u2061"),
+                                 self._fenced("(", self._print(expr.expr), ")"))
         shown = self._print(expr.function)           # a Lambda prints in parentheses
         if not isinstance(expr.function, sp.Lambda):
             shown = self._fenced("(", shown, ")")
