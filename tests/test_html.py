@@ -396,6 +396,15 @@ const report = {
   text: document.body.innerText,
   links: [...document.querySelectorAll("a[href]")].map(a => a.href),
   svg: [...document.querySelectorAll("svg")].map(e => box(e).slice(0, 2)),
+  // display math wider than the text column (or scrolled sideways inside its box)
+  column: document.querySelector("main").getBoundingClientRect().width,
+  wide: [...document.querySelectorAll('math[display="block"]')].filter(e => {
+    const holder = e.closest(".math") || e.parentElement;
+    return box(e)[0] > document.querySelector("main").getBoundingClientRect().width + 1
+      || holder.scrollWidth > holder.clientWidth + 1; }).map(e => e.textContent.slice(0, 80)),
+  // the size of math beside the text around it (computed font sizes)
+  size: math.map(e => parseFloat(getComputedStyle(e).fontSize) /
+                      parseFloat(getComputedStyle(e.closest("p, li, td, div, main")).fontSize)),
 };
 const out = document.createElement("pre");
 out.id = "measured"; out.textContent = JSON.stringify(report);
@@ -409,11 +418,11 @@ def chromium(*args, timeout=120):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def measured(path: Path, work: Path) -> dict:
+def measured(path: Path, work: Path, *window: str) -> dict:
     copy = work / path.name
     copy.write_text(path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"),
                     encoding="utf-8")
-    dom = chromium("--dump-dom", copy.as_uri()).stdout
+    dom = chromium(*window, "--dump-dom", copy.as_uri()).stdout
     found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
     assert found, f"{path.name}: Chromium printed no measurements"
     return json.loads(unescape(found.group(1)))
@@ -449,6 +458,36 @@ def test_pages_render_in_headless_chromium(site, tmp_path):
     ridge = measured(out / "demo.ridge.html", tmp_path)
     assert "Ridge <script>alert(1)</script> & risk" in ridge["text"]
     assert "✗ refuted" in ridge["text"] and "SOURCE ERROR" in ridge["text"]
+
+
+# Equations still wider than the column at 1280 px, with the reason (a new one fails the test):
+# engine.finite.ForAll has no MathML printer yet, so its statement prints whole on one line.
+KNOWN_WIDE = {"technion-hw2.q2-p-star.html": 1}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get "
+                    "install chromium); the browser test opens the pages in headless Chromium")
+def test_bundled_report_math_fits_the_column_at_the_text_size(tmp_path):
+    """Every page of the bundled corpus's HTML report, laid out by Chromium at a laptop's
+    width (1280 px): no display equation wider than the text column (nor scrolling inside its box),
+    and no math set smaller than the text around it."""
+    out = tmp_path / "html"
+    result = subprocess.run([sys.executable, "-m", "engine", "render", "all", "--html",
+                             "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = sorted(out.glob("*.html"))
+    assert len(pages) > 50
+    wide, small = {}, {}
+    for path in pages:
+        report = measured(path, tmp_path, "--window-size=1280,1800")
+        if len(report["wide"]) > KNOWN_WIDE.get(path.name, 0):
+            wide[path.name] = report["wide"]
+        if report["size"] and min(report["size"]) < 0.99:
+            small[path.name] = min(report["size"])
+    assert not wide, wide
+    assert not small, small
 
 
 def test_an_illustration_is_labelled_refuted_as_intended_and_counted_apart():

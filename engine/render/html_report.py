@@ -298,8 +298,11 @@ def _lines(expr, notation, first: float = 0.0) -> list[str]:
     top-level terms of a sum (or statements of a conjunction or disjunction); later lines
     start with their sign (or ∧, ∨). `first` is the width already taken on the first line."""
     import sympy as sp
-    if not isinstance(expr, (sp.Add, sp.And, sp.Or)) \
-            or first + _width(expr, notation) <= LINE_BUDGET:
+    if first + _width(expr, notation) <= LINE_BUDGET:
+        return [mathml.expression(expr, notation)]
+    if isinstance(expr, (sp.Implies, sp.Equivalent)) and len(expr.args) == 2:
+        return _implication_lines(expr, notation, first)
+    if not isinstance(expr, (sp.Add, sp.And, sp.Or)):
         return [mathml.expression(expr, notation)]
     if isinstance(expr, sp.Add):
         terms = mathml.Printer(notation)._as_ordered_terms(expr)
@@ -325,6 +328,23 @@ def _lines(expr, notation, first: float = 0.0) -> list[str]:
         width += w
     lines.append("".join(current))
     return ["<mrow>" + line + "</mrow>" for line in lines]
+
+
+def _implication_lines(expr, notation, first: float) -> list[str]:
+    """A ⇒ B (or A ⇔ B) too wide for a line: A's lines (in parentheses when A is a
+    conjunction or disjunction, as the printer writes it), then ⇒ B's lines."""
+    import sympy as sp
+    premise, conclusion = expr.args
+    arrow = "<mo>⇒</mo>" if isinstance(expr, sp.Implies) else "<mo>⇔</mo>"
+    left = _lines(premise, notation, first + 1)
+    if isinstance(premise, (sp.And, sp.Or)):
+        left[0], left[-1] = "<mo>(</mo>" + left[0], left[-1] + "<mo>)</mo>"
+        left = [line if line.startswith("<mrow>") else "<mrow>" + line + "</mrow>"
+                for line in left]
+    right = _lines(conclusion, notation, 2)
+    if isinstance(conclusion, (sp.Implies, sp.Equivalent)) and len(right) == 1:
+        right = [mathml.fenced(right[0])]
+    return left + ["<mrow>" + arrow + right[0] + "</mrow>"] + right[1:]
 
 
 def _step_math(step: StepResult, entry, notation: dict, fresh: bool) -> list:
@@ -355,6 +375,8 @@ def _sides(lhs, relation: str, rhs, notation) -> list[dict]:
             lhs, used = None, 0.0
         else:
             relation = left[0] + relation
+    if "<mtext>" in relation:        # "for all values in their domains:" before the statement
+        used += 16
     right = _lines(rhs, notation, used)
     lines.append({"math": _markup(mathml.math(relation + right[0], display=True)),
                   "continued": bool(lines)})

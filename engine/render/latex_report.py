@@ -491,7 +491,7 @@ _DELIMITERS = {"(": ")", "[": "]", r"\{": r"\}", "|": "|", r"\|": r"\|"}
 
 
 def _opened(term: str, budget: float) -> list[str]:
-    """A term too wide for a line whose width sits inside one \left...\right pair
+    r"""A term too wide for a line whose width sits inside one \left...\right pair
     (E[a + b + c], (a + b)^2): the pair becomes fixed-size \Bigg delimiters, which a line
     break may fall between, and the inside is cut at its own top level. Other terms whole."""
     if math_width(term) <= budget:
@@ -531,7 +531,7 @@ def _opened(term: str, budget: float) -> list[str]:
 
 
 def _top_level_middle(latex: str) -> bool:
-    """Whether `latex` holds a \middle outside every \left...\right pair of its own."""
+    r"""Whether `latex` holds a \middle outside every \left...\right pair of its own."""
     depth = 0
     for match in re.finditer(r"\\(left|right|middle)(?![A-Za-z])", latex):
         word = match.group(1)
